@@ -1,0 +1,1 @@
+"""Verb modules of the grabseg command line; each is imported lazily."""
