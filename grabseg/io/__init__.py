@@ -1,0 +1,1 @@
+"""Reading files: images (``grabseg.io.images``) and dataset importers."""
