@@ -79,8 +79,29 @@ def _bgr_to_rgb(raw: np.ndarray) -> np.ndarray:
 
 
 def read_image_size(path: str | os.PathLike[str]) -> tuple[int, int]:
-    """Return ``(width, height)`` of an image file, decoding it (raises like ``read_image``)."""
-    image = read_image(path)
+    """Return ``(width, height)`` of an image file as ``read_image`` would load it.
+
+    Reads only the header with Pillow (EXIF orientation applied: a 90-degree
+    rotation swaps width and height) and falls back to a full decode when Pillow
+    cannot identify the file. Raises like ``read_image``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"image file not found: {p}")
+    try:
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = None  # 20+ MP photos are normal here, not bombs
+        with Image.open(p) as im:
+            width, height = im.size
+            orientation = im.getexif().get(0x0112, 1)
+        if orientation in (5, 6, 7, 8):
+            width, height = height, width
+        if width >= 2 and height >= 2:
+            return int(width), int(height)
+    except Exception:  # noqa: BLE001 - any Pillow failure: let OpenCV decide
+        pass
+    image = read_image(p)
     return int(image.shape[1]), int(image.shape[0])
 
 

@@ -1,0 +1,197 @@
+"""Full-covariance colour Gaussian mixtures (numpy only), as GrabCut uses them.
+
+A component density is ``det(S)^-1/2 exp(-d^T S^-1 d / 2)``; the ``(2 pi)^-3/2``
+constant is dropped as in ``cv::grabCut`` (it cancels in the cut). Covariances are
+maximum-likelihood estimates; a near-singular one (det <= 1e-6) gets 0.01 added to
+its diagonal, as OpenCV does. The 1x65 OpenCV model layout (5 weights, 15 means,
+45 covariance entries) converts both ways with :func:`from_opencv` / :func:`to_opencv`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+_DET_EPS = 1e-6
+_VARIANCE = 0.01
+
+
+@dataclass(frozen=True, eq=False)
+class GaussianMixture:
+    """K full-covariance Gaussians in colour space.
+
+    Attributes
+    ----------
+    weights : (K,) float64
+        Mixing weights pi_k (sum to 1; an empty component has weight 0).
+    means : (K, 3) float64
+    covariances : (K, 3, 3) float64
+    """
+
+    weights: npt.NDArray[np.float64]
+    means: npt.NDArray[np.float64]
+    covariances: npt.NDArray[np.float64]
+    _proj_t: npt.NDArray[np.float32] = field(init=False, repr=False)
+    _offset: npt.NDArray[np.float32] = field(init=False, repr=False)
+    _log_norm: npt.NDArray[np.float32] = field(init=False, repr=False)
+    _log_norm_unweighted: npt.NDArray[np.float32] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        k = self.weights.shape[0]
+        covs = self.covariances.copy()
+        for i in range(k):
+            if np.linalg.det(covs[i]) <= _DET_EPS:
+                covs[i] = covs[i] + _VARIANCE * np.eye(3)
+        # precision = L L^T; the Mahalanobis distance is |(x - mu) L|^2.
+        chol = np.linalg.cholesky(np.linalg.inv(covs))
+        proj = np.concatenate(list(chol), axis=1)  # (3, 3K)
+        offset = np.concatenate([self.means[i] @ chol[i] for i in range(k)])
+        half_log_det = 0.5 * np.log(np.linalg.det(covs))
+        alive = self.weights > 0
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+        log_norm = np.where(alive, log_w - half_log_det, -np.inf)
+        unweighted = np.where(alive, -half_log_det, -np.inf)
+        object.__setattr__(self, "covariances", covs)
+        object.__setattr__(self, "_proj_t", np.ascontiguousarray(proj.T, np.float32))
+        object.__setattr__(self, "_offset", offset.astype(np.float32))
+        object.__setattr__(self, "_log_norm", log_norm.astype(np.float32))
+        object.__setattr__(self, "_log_norm_unweighted", unweighted.astype(np.float32))
+
+    @property
+    def n_components(self) -> int:
+        return int(self.weights.shape[0])
+
+    def component_log_densities(
+        self, colors: npt.NDArray[np.float32], *, with_weights: bool = True
+    ) -> npt.NDArray[np.float32]:
+        """Per-component log densities, component-major.
+
+        Parameters
+        ----------
+        colors : (N, 3) float32
+        with_weights : bool
+            Add ``log pi_k`` (so ``argmax`` over axis 0 is the paper's component assignment).
+
+        Returns
+        -------
+        (K, N) float32
+            ``log pi_k - log det(S_k)/2 - d^T S_k^-1 d / 2``; ``-inf`` for empty components.
+        """
+        k = self.n_components
+        y = self._proj_t @ np.ascontiguousarray(colors.T)  # (3K, N)
+        y -= self._offset[:, None]
+        np.square(y, out=y)
+        y = y.reshape(k, 3, -1)
+        out = y[:, 0] + y[:, 1]
+        out += y[:, 2]
+        out *= -0.5
+        out += (self._log_norm if with_weights else self._log_norm_unweighted)[:, None]
+        return out
+
+    def neg_log_likelihood(self, colors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """``-log sum_k pi_k N_k(colors)``, shape (N,), computed stably (log-sum-exp)."""
+        return neg_logsumexp(self.component_log_densities(colors))
+
+
+def neg_logsumexp(logd: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``-log sum_k exp(logd[k])`` over axis 0 of a (K, N) array; returns (N,)."""
+    top = logd.max(axis=0)
+    e = logd - top
+    np.exp(e, out=e)
+    s = e.sum(axis=0)
+    np.log(s, out=s)
+    s += top
+    return -s
+
+
+def fit(
+    colors: npt.NDArray[np.float32],
+    components: npt.NDArray[np.intp],
+    n_components: int,
+    *,
+    sample_weights: npt.NDArray[np.float64] | None = None,
+) -> GaussianMixture:
+    """Maximum-likelihood fit of each component to the samples assigned to it.
+
+    Parameters
+    ----------
+    colors : (N, 3) float32
+    components : (N,) int
+        Component index of each sample, in ``[0, n_components)``.
+    n_components : int
+    sample_weights : (N,) float, optional
+        Each sample counts this many times (used for subsampled pixels).
+
+    Returns
+    -------
+    GaussianMixture
+    """
+    k = n_components
+    w = np.ones(len(colors)) if sample_weights is None else sample_weights
+    x = colors.astype(np.float64)
+    n = np.bincount(components, weights=w, minlength=k)
+    total = n.sum()
+    if total <= 0:
+        raise ValueError("cannot fit a colour model to zero samples")
+    safe = np.maximum(n, 1e-12)
+    means = np.stack([np.bincount(components, w * x[:, c], k) for c in range(3)], 1) / safe[:, None]
+    covs = np.empty((k, 3, 3))
+    for a in range(3):
+        for b in range(a, 3):
+            s = np.bincount(components, w * x[:, a] * x[:, b], k) / safe
+            covs[:, a, b] = covs[:, b, a] = s - means[:, a] * means[:, b]
+    covs[n <= 0] = np.eye(3)
+    return GaussianMixture(n / total, means, covs)
+
+
+def kmeans_components(
+    colors: npt.NDArray[np.float32], n_components: int, rng: np.random.Generator, *, n_iter: int = 10
+) -> npt.NDArray[np.intp]:
+    """k-means++ seeding then ``n_iter`` Lloyd steps; returns the cluster of each sample, (N,).
+
+    Fewer distinct colours than ``n_components`` is fine: surplus clusters stay empty.
+    """
+    n = len(colors)
+    x = colors.astype(np.float64)
+    centers = np.empty((n_components, 3))
+    centers[0] = x[rng.integers(n)]
+    d2 = ((x - centers[0]) ** 2).sum(1)
+    for i in range(1, n_components):
+        total = d2.sum()
+        idx = rng.choice(n, p=d2 / total) if total > 0 else rng.integers(n)
+        centers[i] = x[idx]
+        d2 = np.minimum(d2, ((x - centers[i]) ** 2).sum(1))
+    labels = np.zeros(n, np.intp)
+    for _ in range(n_iter):
+        dist = (x**2).sum(1)[:, None] - 2 * x @ centers.T + (centers**2).sum(1)[None, :]
+        labels = dist.argmin(1)
+        counts = np.bincount(labels, minlength=n_components)
+        for c in range(3):
+            sums = np.bincount(labels, x[:, c], n_components)
+            centers[:, c] = np.where(counts > 0, sums / np.maximum(counts, 1), centers[:, c])
+    return labels
+
+
+def from_opencv(model: npt.ArrayLike, *, bgr: bool = True) -> GaussianMixture:
+    """Read a ``cv::grabCut`` 1x65 model (5 weights, 15 means, 45 covariances).
+
+    With ``bgr=True`` (OpenCV's channel order) the model is permuted to RGB.
+    """
+    m = np.asarray(model, np.float64).reshape(65)
+    weights, means, covs = m[:5].copy(), m[5:20].reshape(5, 3), m[20:].reshape(5, 3, 3)
+    if bgr:
+        means, covs = means[:, ::-1], covs[:, ::-1, ::-1]
+    return GaussianMixture(weights, np.ascontiguousarray(means), np.ascontiguousarray(covs))
+
+
+def to_opencv(gmm: GaussianMixture, *, bgr: bool = True) -> npt.NDArray[np.float64]:
+    """Write a 5-component mixture in ``cv::grabCut``'s (1, 65) float64 layout."""
+    if gmm.n_components != 5:
+        raise ValueError(f"OpenCV models have 5 components, got {gmm.n_components}")
+    means, covs = gmm.means, gmm.covariances
+    if bgr:
+        means, covs = means[:, ::-1], covs[:, ::-1, ::-1]
+    return np.concatenate([gmm.weights, means.ravel(), covs.ravel()])[None, :].copy()

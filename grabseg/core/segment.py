@@ -1,0 +1,188 @@
+"""``segment``: one GrabCut from a box and/or scribbles, with either engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from grabseg.core import _validation as v
+from grabseg.core.gmm import from_opencv
+from grabseg.core.opencv_engine import OpenCVGrabCut
+from grabseg.core.params import GrabCutParams
+from grabseg.core.postprocess import keep_anchored
+from grabseg.core.solver import BG, FG, UNKNOWN, GrabCutSolver
+
+
+def make_trimap(
+    shape: tuple[int, int],
+    box: tuple[int, int, int, int] | None,
+    scribbles: npt.NDArray[np.uint8] | None,
+) -> tuple[npt.NDArray[np.uint8], tuple[int, int, int, int]]:
+    """Trimap (0 unknown, 1 fg, 2 bg) and the node window (y0, y1, x0, x1).
+
+    Outside the box is background; the window is the box grown to hold every foreground
+    scribble (the whole image without a box).
+    """
+    h, w = shape
+    if box is None:
+        tri = np.full(shape, UNKNOWN, np.uint8)
+        window = (0, h, 0, w)
+    else:
+        x0, y0, x1, y1 = box
+        tri = np.full(shape, BG, np.uint8)
+        tri[y0:y1, x0:x1] = UNKNOWN
+        window = (y0, y1, x0, x1)
+    if scribbles is not None:
+        tri[scribbles == 1] = FG
+        tri[scribbles == 2] = BG
+        ys, xs = np.nonzero(scribbles == 1)
+        if len(ys) and box is not None:
+            window = (min(window[0], int(ys.min())), max(window[1], int(ys.max()) + 1),
+                      min(window[2], int(xs.min())), max(window[3], int(xs.max()) + 1))
+    return tri, window
+
+
+def run_native(
+    solver: GrabCutSolver,
+    box: tuple[int, int, int, int] | None,
+    scribbles: npt.NDArray[np.uint8] | None,
+    prior: npt.NDArray[np.floating] | None,
+    iterations: int,
+) -> npt.NDArray[np.bool_]:
+    """Build the graph for the prompts, initialise the models and iterate; returns the mask."""
+    trimap, window = make_trimap(solver.image.shape[:2], box, scribbles)
+    solver.build(trimap, window, prior, box)
+    solver.init_labels()
+    if not solver.labels.any():
+        return solver.mask()
+    if solver.params.coarse_nodes and solver.graph.n_nodes > 2 * solver.params.coarse_nodes:
+        _coarse_start(solver, box, scribbles, prior, iterations)
+    else:
+        solver.init_models()
+    solver.iterate(iterations)
+    return finish(solver, scribbles)
+
+
+def _coarse_start(solver, box, scribbles, prior, iterations):
+    import cv2
+    from dataclasses import replace
+    H, W = solver.image.shape[:2]
+    f = float(np.sqrt(solver.graph.n_nodes / solver.params.coarse_nodes))
+    w, h = max(2, round(W / f)), max(2, round(H / f))
+    sx, sy = w / W, h / H
+    small = cv2.resize(solver.image, (w, h), interpolation=cv2.INTER_AREA)
+    sbox = None
+    if box is not None:
+        x0, y0, x1, y1 = box
+        sbox = (int(np.floor(x0 * sx)), int(np.floor(y0 * sy)), max(int(np.ceil(x1 * sx)), int(np.floor(x0 * sx)) + 1),
+                max(int(np.ceil(y1 * sy)), int(np.floor(y0 * sy)) + 1))
+    sscr = None if scribbles is None else cv2.resize(scribbles, (w, h), interpolation=cv2.INTER_NEAREST)
+    spri = None if prior is None else cv2.resize(prior.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
+    coarse = GrabCutSolver(small, replace(solver.params, coarse_nodes=0, postprocess=False), solver.rng)
+    m = run_native(coarse, sbox, sscr, spri, solver.params.coarse_iterations)
+    big = cv2.resize(m.astype(np.uint8), (W, H), interpolation=cv2.INTER_NEAREST).astype(bool)
+    solver.init_from(big, coarse.fg_model, coarse.bg_model)
+
+
+def finish(solver: GrabCutSolver, scribbles: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.bool_]:
+    """The solver's labels as a full-size mask, post-processed if the params say so."""
+    mask = solver.mask()
+    p = solver.params
+    if p.postprocess:
+        mask = keep_anchored(mask, None if scribbles is None else scribbles == 1, min_fraction=p.min_island)
+    return mask
+
+
+def segment(
+    image: Any,
+    box: Any = None,
+    *,
+    scribbles: Any = None,
+    prior: Any = None,
+    iterations: int = 5,
+    engine: str = "native",
+    rng: Any = None,
+    params: GrabCutParams | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Cut one object out of an image with GrabCut (Rother, Kolmogorov & Blake 2004).
+
+    Parameters
+    ----------
+    image : (H, W, 3) uint8 array
+        RGB. Grey, RGBA, 16-bit and float images are converted by
+        ``grabseg.pixels.to_rgb8`` (see there). Never modified.
+    box : (x0, y0, x1, y1) or grabseg.types.Box, optional
+        Pixels; ``x1``, ``y1`` exclusive. Pixels outside the box are background.
+    scribbles : (H, W) uint8, optional
+        0 = none, 1 = foreground, 2 = background (hard constraints). Without a box the
+        whole image is unknown except the scribbles, which must mark some foreground.
+    prior : (H, W) float in [0, 1], optional
+        Foreground probability; adds ``-w log p`` / ``-w log(1 - p)`` to the data term
+        (``w = params.prior_weight``, default 1, p clipped to [1e-4, 1 - 1e-4]). The
+        opencv engine uses it only to start pixels with ``p < 0.5`` as probable background.
+    iterations : int
+        Maximum GMM-refit / cut rounds (native stops earlier once the energy settles).
+    engine : {"native", "opencv"}
+    rng : numpy.random.Generator, int or None
+        Seeds k-means and subsampling; None is a fixed seed (deterministic).
+    params : GrabCutParams, optional
+        Native engine settings (defaults: docs/engine.md).
+
+    Returns
+    -------
+    (H, W) bool ndarray
+        Foreground mask.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For malformed inputs; the message quotes what was received.
+    """
+    img = v.check_image(image)
+    shape = img.shape[:2]
+    box_t = v.check_box(box, shape)
+    scr = v.check_scribbles(scribbles, shape)
+    pri = v.check_prior(prior, shape)
+    v.check_prompts(box_t, scr)
+    iterations = v.check_iterations(iterations)
+    engine = v.check_engine(engine)
+    gen = v.check_rng(rng)
+    if engine == "opencv":
+        return OpenCVGrabCut(img, gen).start(box_t, scr, pri, iterations)
+    p = params if params is not None else GrabCutParams()
+    return run_native(GrabCutSolver(img, p, gen), box_t, scr, pri, iterations)
+
+
+def cut_with_models(
+    image: npt.NDArray[np.uint8],
+    box: tuple[int, int, int, int],
+    fg_model: npt.ArrayLike,
+    bg_model: npt.ArrayLike,
+    *,
+    scribbles: npt.NDArray[np.uint8] | None = None,
+    bgr: bool = True,
+    params: GrabCutParams | None = None,
+) -> npt.NDArray[np.bool_]:
+    """One native min-cut with given OpenCV 1x65 colour models (no learning).
+
+    The counterpart of ``cv2.grabCut(..., GC_EVAL_FREEZE_MODEL)``: the same energy
+    evaluated by the native graph (restricted to the box). ``bgr`` says the models were
+    learned on a BGR image (as cv2 does); ``image`` is RGB.
+
+    Returns
+    -------
+    (H, W) bool
+    """
+    img = v.check_image(image)
+    box_t = v.check_box(box, img.shape[:2])
+    p = params if params is not None else GrabCutParams(postprocess=False)
+    solver = GrabCutSolver(img, p, np.random.default_rng(0))
+    trimap, window = make_trimap(img.shape[:2], box_t, v.check_scribbles(scribbles, img.shape[:2]))
+    solver.build(trimap, window, None, box_t)
+    solver.init_labels()
+    solver.fg_model, solver.bg_model = from_opencv(fg_model, bgr=bgr), from_opencv(bg_model, bgr=bgr)
+    solver.update_tlinks()
+    solver.cut()
+    return solver.mask()
