@@ -207,7 +207,6 @@ def resolve_overlaps(
     return labels
 
 
-
 # ---------------------------------------------------------------- polygons
 
 @dataclass(frozen=True)

@@ -146,8 +146,10 @@ def test_resolve_overlaps_higher_z_wins_then_later_in_list():
 def test_resolve_overlaps_bad_input():
     with pytest.raises(ValueError, match="needs shape"):
         masks.resolve_overlaps([])
-    with pytest.raises(ValueError, match=r"instances\[1\].mask has shape \(2, 2\), expected \(3, 3\)"):
-        masks.resolve_overlaps([Instance(1, np.ones((3, 3), bool)), Instance(1, np.ones((2, 2), bool))])
+    pair = [Instance(1, np.ones((3, 3), bool)), Instance(1, np.ones((2, 2), bool))]
+    msg = r"instances\[1\].mask has shape \(2, 2\), expected \(3, 3\)"
+    with pytest.raises(ValueError, match=msg):
+        masks.resolve_overlaps(pair)
     with pytest.raises(ValueError, match="2-D"):
         masks.mask_bbox(np.ones(3, bool))
     with pytest.raises(TypeError, match="boolean or integer, got dtype float64"):

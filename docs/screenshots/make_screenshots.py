@@ -38,7 +38,10 @@ def main() -> int:
 
     app = make_app()
     apply_theme(app, "light")
-    window = create_window(open_target(None), runner=ProcessRunner(start=True))
+    from grabseg.jobs import InlineRunner
+
+    runner = InlineRunner() if "--inline" in sys.argv else ProcessRunner(start=True)
+    window = create_window(open_target(None), runner=runner)
     window.move(0, 0)
     window.resize(1400, 900)
     boxes = json.loads((demo_images_dir() / "boxes.json").read_text())

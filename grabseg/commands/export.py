@@ -1,4 +1,4 @@
-"""``grabseg export``: write a project as a dataset (COCO, COCO panoptic, VOC, YOLO, masks, labelme).
+"""``grabseg export``: write a project as a dataset (COCO, panoptic, VOC, YOLO, masks, labelme).
 
     grabseg export PROJECT --format coco --out DIR [--polygons] [--split 0.8] [--seed N]
                    [--overwrite] [--copy-images] [--voc-boundary W]

@@ -21,12 +21,16 @@ MAX_WARNINGS = 20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("project", metavar="PROJECT", help="project file or folder (created if missing)")
+    parser.add_argument(
+        "project", metavar="PROJECT", help="project file or folder (created if missing)"
+    )
     parser.add_argument("source", metavar="SOURCE", help="dataset file or folder")
     parser.add_argument("--format", "-f", required=True, choices=IMPORT_FORMATS, dest="fmt")
     parser.add_argument("--labels", default=None, help="labelme: labels.txt giving class ids")
     parser.add_argument("--images-dir", default=None, help="COCO: folder holding the images")
-    parser.add_argument("--skip-crowd", action="store_true", help="COCO: leave out iscrowd=1 regions")
+    parser.add_argument(
+        "--skip-crowd", action="store_true", help="COCO: leave out iscrowd=1 regions"
+    )
 
 
 def _options(args: argparse.Namespace, root: Path) -> dict:
@@ -41,7 +45,10 @@ def _options(args: argparse.Namespace, root: Path) -> dict:
 
 
 def import_into(project, data) -> tuple[int, int, int, list[str]]:
-    """Add ``data`` (ImportedDataset) to ``project``; returns (images, instances, new classes, warnings)."""
+    """Add ``data`` (an ImportedDataset) to ``project``.
+
+    Returns ``(images, instances, new classes, warnings)``.
+    """
     from grabseg.types import Instance
 
     warnings = list(data.warnings)
@@ -68,7 +75,8 @@ def import_into(project, data) -> tuple[int, int, int, list[str]]:
                                 f"annotations say {rec.width}x{rec.height}; skipped")
                 continue
             for inst in sorted(rec.instances, key=lambda i: i.z):
-                project.add_instance(image_id, Instance(class_id=ids[inst.class_id], mask=inst.mask))
+                mapped = Instance(class_id=ids[inst.class_id], mask=inst.mask)
+                project.add_instance(image_id, mapped)
                 instances += 1
             images += 1
     return images, instances, new, warnings

@@ -9,6 +9,6 @@
 """
 
 from grabseg.core.params import GAMMA, LAMBDA, N_COMPONENTS, GrabCutParams
-from grabseg.core.segment import cut_with_models, segment
+from grabseg.core.grabcut import cut_with_models, segment
 
 __all__ = ["GAMMA", "LAMBDA", "N_COMPONENTS", "GrabCutParams", "cut_with_models", "segment"]

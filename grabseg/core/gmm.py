@@ -80,15 +80,21 @@ class GaussianMixture:
         (K, N) float32
             ``log pi_k - log det(S_k)/2 - d^T S_k^-1 d / 2``; ``-inf`` for empty components.
         """
-        k = self.n_components
-        y = self._proj_t @ np.ascontiguousarray(colors.T)  # (3K, N)
-        y -= self._offset[:, None]
-        np.square(y, out=y)
-        y = y.reshape(k, 3, -1)
-        out = y[:, 0] + y[:, 1]
-        out += y[:, 2]
+        xt = np.ascontiguousarray(colors.T, dtype=np.float32)  # (3, N)
+        norm = self._log_norm if with_weights else self._log_norm_unweighted
+        out = np.zeros((self.n_components, xt.shape[1]), np.float32)
+        y = np.empty(xt.shape[1], np.float32)
+        # Explicit multiply-adds: a BLAS call with an inner dimension of 3 is slow and
+        # its thread start-up dominates on small inputs.
+        for r, (p, off) in enumerate(zip(self._proj_t, self._offset)):
+            np.multiply(xt[0], p[0], out=y)
+            y += p[1] * xt[1]
+            y += p[2] * xt[2]
+            y -= off
+            np.square(y, out=y)
+            out[r // 3] += y
         out *= -0.5
-        out += (self._log_norm if with_weights else self._log_norm_unweighted)[:, None]
+        out += norm[:, None]
         return out
 
     def neg_log_likelihood(self, colors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -166,8 +172,8 @@ def kmeans_components(
         d2 = np.minimum(d2, ((x - centers[i]) ** 2).sum(1))
     labels = np.zeros(n, np.intp)
     for _ in range(n_iter):
-        dist = (x**2).sum(1)[:, None] - 2 * x @ centers.T + (centers**2).sum(1)[None, :]
-        labels = dist.argmin(1)
+        dist = np.stack([((x - c) ** 2).sum(1) for c in centers])
+        labels = dist.argmin(0)
         counts = np.bincount(labels, minlength=n_components)
         for c in range(3):
             sums = np.bincount(labels, x[:, c], n_components)

@@ -64,3 +64,4 @@ class GrabCutParams:
     exact: bool = True
     coarse_nodes: int = 0
     coarse_iterations: int = 5
+    restarts: int = 1

@@ -117,7 +117,9 @@ def prepare_item(
         inst = record.instances[k]
         mask = labels == k + 1
         if not mask.any():
-            warnings.append(f"{record.path}: instance {k} is fully hidden by instances above it; skipped")
+            warnings.append(
+                f"{record.path}: instance {k} is fully hidden by instances above it; skipped"
+            )
             continue
         pos, cdef = classes_by_id[inst.class_id]
         visible.append(VisibleInstance(len(visible) + 1, k, cdef, pos, mask, inst.z, inst.id))

@@ -22,6 +22,7 @@ import numpy as np
 
 from grabseg import __version__
 from grabseg.export.base import Exporter, ImageItem, VisibleInstance
+from grabseg.export.report import KEPT_AS_RLE
 from grabseg.masks import mask_area, mask_bbox, mask_to_polygons, parts_to_mask, rle_encode
 
 
@@ -89,11 +90,13 @@ class CocoExporter(Exporter):
             self._kept_rle += 1
             self.ctx.report.add_loss(
                 item.record.path, inst.index, inst.class_def.name, inst.mask, inst.mask,
-                note="kept as RLE: COCO polygons cannot hold holes",
+                note=f"{KEPT_AS_RLE}: COCO polygons cannot hold holes",
             )
             return rle_encode(inst.mask)
         rebuilt = parts_to_mask(parts, item.shape, convention="edge")
-        self.ctx.report.add_loss(item.record.path, inst.index, inst.class_def.name, inst.mask, rebuilt)
+        self.ctx.report.add_loss(
+            item.record.path, inst.index, inst.class_def.name, inst.mask, rebuilt
+        )
         return [_flat(p.exterior) for p in parts]
 
     def finish(self) -> None:

@@ -47,14 +47,18 @@ class ExportContext:
         self.out_dir = Path(os.path.abspath(out_dir))
         if self.out_dir.exists():
             if not self.out_dir.is_dir():
-                raise FileExistsError(f"export destination exists and is not a folder: {self.out_dir}")
+                raise FileExistsError(
+                    f"export destination exists and is not a folder: {self.out_dir}"
+                )
             if any(self.out_dir.iterdir()) and not overwrite:
                 raise FileExistsError(
                     f"export destination {self.out_dir} already exists and is not empty "
                     "(pass overwrite=True / --overwrite to replace it)"
                 )
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-", dir=self.out_dir.parent))
+        self.tmp = Path(
+            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-", dir=self.out_dir.parent)
+        )
         self.report = report
         self.copy_images = copy_images
         self._stems: dict[str, str] = {}

@@ -63,7 +63,9 @@ class LabelmeExporter(Exporter):
             data = base64.b64encode(encode_mask_png(crop)).decode("ascii")
             return [_shape(inst, [[x, y], [x + w - 1, y + h - 1]], "mask", data)]
         rebuilt = parts_to_mask(parts, item.shape, convention="center")
-        self.ctx.report.add_loss(item.record.path, inst.index, inst.class_def.name, inst.mask, rebuilt)
+        self.ctx.report.add_loss(
+            item.record.path, inst.index, inst.class_def.name, inst.mask, rebuilt
+        )
         return [
             _shape(inst, [[float(px), float(py)] for px, py in p.exterior], "polygon", None)
             for p in parts

@@ -11,6 +11,10 @@ import numpy.typing as npt
 from grabseg.masks import mask_iou
 
 
+#: ``PolygonLoss.note`` prefix of instances written as RLE although polygons were asked for.
+KEPT_AS_RLE = "kept as RLE"
+
+
 @dataclass(frozen=True)
 class PolygonLoss:
     """How well one instance's polygon rasterises back to its (visible) mask.
@@ -90,11 +94,11 @@ class ExportReport:
             f"{len(self.files)} files written",
         ]
         if self.polygon_losses:
-            lossy = self.lossy_polygons
-            worst = self.min_polygon_iou
+            kept = sum(p.note.startswith(KEPT_AS_RLE) for p in self.polygon_losses)
             lines.append(
-                f"polygons: {len(self.polygon_losses)} instances, {len(lossy)} not exact, "
-                f"worst IoU {worst:.4f}"
+                f"polygons: {len(self.polygon_losses) - kept} instances"
+                + (f" ({kept} kept as RLE)" if kept else "")
+                + f", {len(self.lossy_polygons)} not exact, worst IoU {self.min_polygon_iou:.4f}"
             )
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)

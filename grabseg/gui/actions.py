@@ -62,7 +62,7 @@ CANVAS_KEYS: tuple[tuple[str, str], ...] = (
     ("1 … 9", "Pick class 1 … 9 for the draft (or the selected instance)"),
     ("Wheel", "Zoom at the cursor"),
     ("Middle-drag, Space + drag", "Pan"),
-    ("Hold `", "Peek at the raw image without the overlay"),
+    ("Hold ` (backtick)", "Peek at the raw image without the overlay"),
     ("Right-drag (scribble tools)", "Paint the opposite scribble label"),
     ("Click an instance (box tool)", "Select it to refine (boxes, scribbles)"),
     ("Esc", "Cancel the drag in progress"),

@@ -227,7 +227,7 @@ class Canvas(QWidget):
             self._paint_layer(painter, scene.draft_layer, _cosmetic(QColor(0, 0, 0), 3.5))
             painter.setPen(_cosmetic(QColor(255, 255, 255), 1.5, Qt.PenStyle.DashLine))
             painter.drawPath(scene.draft_layer.contour or QPainterPath())
-        self._paint_layer(painter, scene.scribble_layer, None)
+        self._paint_layer(painter, scene.scribble_layer, _cosmetic(QColor(255, 255, 255), 1.0))
         if scene.draft_box is not None:
             x0, y0, x1, y1 = scene.draft_box
             painter.setBrush(Qt.BrushStyle.NoBrush)

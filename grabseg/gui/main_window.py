@@ -22,6 +22,7 @@ from grabseg.gui.controller import SegmentationController
 from grabseg.gui.dialogs import PreferencesDialog, ShortcutsDialog, apply_theme
 from grabseg.gui.image_list import ImageListWidget
 from grabseg.gui.instance_list import InstanceListWidget, color_icon
+from grabseg.gui.loader import ASYNC_PIXELS, ImageLoader
 from grabseg.gui.menus import ToolBarWidgets, build_menus, make_actions
 from grabseg.gui.navigation import ImageNavigator
 from grabseg.gui.preferences import Preferences, save_preferences
@@ -48,6 +49,8 @@ class MainWindow(QMainWindow):
         self.navigator = ImageNavigator()
         self.canvas = Canvas(self.tools)
         self.controller = SegmentationController(runner, self)
+        self.loader = ImageLoader(self)
+        self.async_pixels = ASYNC_PIXELS  # larger images decode on a thread
         self.image_list = ImageListWidget(self.navigator)
         self.instance_list = InstanceListWidget()
         self.status = StatusBar()
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
         tb.opacity.valueChanged.connect(self._on_opacity)
         self.canvas.outcome.connect(self._on_outcome)
         self.canvas.hovered.connect(lambda x, y: self.status.show_pixel(self.image, x, y))
+        self.loader.loaded.connect(self._on_loaded)
         self.controller.busy_changed.connect(self.status.set_busy)
         self.controller.failed.connect(lambda msg: self.status.showMessage(msg, 10000))
         self.controller.segmented.connect(self.status.show_timing)
@@ -129,6 +133,7 @@ class MainWindow(QMainWindow):
         """Close the current project (all saved already) and show ``project``."""
         old, self.project = self.project, project
         self.session = self.image = self.image_id = None
+        self.loader.cancel()
         self.controller.set_session(None)
         self.canvas.set_image(None)
         if old is not project:
@@ -172,17 +177,46 @@ class MainWindow(QMainWindow):
 
     # images ----------------------------------------------------------------------
     def open_image(self, image_id: int) -> bool:
-        """Switch to ``image_id``; the previous image's work is already saved by its session."""
-        if image_id == self.image_id and self.session is not None:
+        """Switch to ``image_id`` (large images decode on a thread); False if unreadable.
+
+        The previous image's work is already saved by its session.
+        """
+        if image_id == self.loader.loading or (image_id == self.image_id and self.session):
             return True
         info = self.project.image(image_id)
+        self.image_list.set_current(image_id)
+        if info.width * info.height > self.async_pixels:
+            self.session = self.image = self.image_id = None
+            self.controller.set_session(None)
+            self.canvas.set_image(None, message=f"Loading {info.path} "
+                                  f"({info.width} x {info.height})…")
+            self.loader.load(image_id, str(info.abs_path))
+            return True
+        self.loader.cancel()
         try:
             rgb = read_image(info.abs_path)
         except (ImageReadError, OSError) as exc:
-            self.navigator.update_row(image_id, problem=str(exc))
-            self.status.showMessage(f"cannot open {info.path}: {exc}", 15000)
-            self.image_list.set_current(self.image_id)
+            self._open_failed(image_id, str(exc))
             return False
+        self._show_image(image_id, rgb)
+        return True
+
+    def _on_loaded(self, image_id: int, rgb, error: str) -> None:
+        if rgb is None:
+            self._open_failed(image_id, error)
+        else:
+            self._show_image(image_id, rgb)
+
+    def _open_failed(self, image_id: int, error: str) -> None:
+        path = self.project.image(image_id).path
+        self.navigator.update_row(image_id, problem=error)
+        self.status.showMessage(f"cannot open {path}: {error}", 15000)
+        self.image_list.set_current(self.image_id)
+        if self.image is None:
+            self.canvas.set_image(None, message=f"cannot open {path}:\n{error}")
+
+    def _show_image(self, image_id: int, rgb: np.ndarray) -> None:
+        info = self.project.image(image_id)
         session = AnnotationSession(self.project, image_id, engine=self.prefs.engine,
                                     iterations=self.prefs.iterations)
         self.session, self.image, self.image_id = session, rgb, image_id
@@ -192,12 +226,12 @@ class MainWindow(QMainWindow):
         self.image_list.set_current(image_id)
         self.setWindowTitle(f"grabseg - {Path(self.project.root).name} - {info.path}")
         self._refresh_all()
-        if getattr(session, "recovered", False):
+        if session.recovered:
             self.status.showMessage(f"recovered draft on {info.path}", 10000)
-        return True
 
     def step_image(self, direction: int) -> None:
-        target = self.navigator.step_unfinished(self.image_id, direction)
+        current = self.loader.loading if self.loader.loading is not None else self.image_id
+        target = self.navigator.step_unfinished(current, direction)
         if target is None:
             self.status.showMessage("no other unfinished image (all done or skipped)", 5000)
         else:
@@ -438,6 +472,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self._save_preferences()
+        self.loader.shutdown()
         self.controller.shutdown()
         try:
             self.project.close()

@@ -91,8 +91,9 @@ def mask_layer(mask: npt.NDArray[np.bool_], color: tuple[int, int, int], *,
     return _argb_layer(crop, lut, x0, y0, path, QColor(*color))
 
 
-def scribble_layer(scribbles: npt.NDArray[np.uint8], *, opacity: float = 0.7) -> Layer | None:
-    """Foreground (1) scribbles in green and background (2) in red; None if there are none."""
+def scribble_layer(scribbles: npt.NDArray[np.uint8], *, opacity: float = 0.85) -> Layer | None:
+    """Foreground (1) scribbles in green and background (2) in red, outlined so they show
+    on a mask of the same colour; None if there are none."""
     box = bbox(scribbles != 0)
     if box is None:
         return None
@@ -101,4 +102,6 @@ def scribble_layer(scribbles: npt.NDArray[np.uint8], *, opacity: float = 0.7) ->
     lut = np.zeros(256, np.uint32)
     for value, color in SCRIBBLE_COLORS.items():
         lut[value] = premultiplied((*color, alpha))
-    return _argb_layer(scribbles[y0:y1, x0:x1], lut, x0, y0, None, QColor(255, 255, 255))
+    crop = np.ascontiguousarray(scribbles[y0:y1, x0:x1])
+    path = _contour_path((crop != 0).view(np.uint8), x0, y0)
+    return _argb_layer(crop, lut, x0, y0, path, QColor(255, 255, 255))

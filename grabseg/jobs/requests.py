@@ -37,3 +37,10 @@ class SegmentResult:
     mask: npt.NDArray[np.bool_] | None
     seconds: float
     error: str | None = None
+
+
+def check_request(request: object) -> SegmentRequest:
+    """``request`` itself if it is a ``SegmentRequest``; ``TypeError`` naming what it got."""
+    if not isinstance(request, SegmentRequest):
+        raise TypeError(f"submit() expects a SegmentRequest, got {type(request).__name__}")
+    return request

@@ -79,6 +79,9 @@ class SegmentCache:
     def _segment(self, request: SegmentRequest) -> npt.NDArray[np.bool_]:
         entry = self._entry(request)
         scribbles = request.scribbles
+        if scribbles is not None and np.shape(scribbles) != entry.image.shape[:2]:
+            raise ValueError(f"scribbles must be an (H, W) map of the image's size "
+                             f"{entry.image.shape[:2]}, got shape {np.shape(scribbles)}")
         has_scribbles = scribbles is not None and bool(np.any(scribbles))
         if request.box is None:
             if not has_scribbles:
@@ -137,5 +140,6 @@ def worker_main(conn: Any) -> None:
             return
         if message is None:
             return
+        conn.send(("ack", message["request_id"]))  # started: a death from now on fails it
         request = decode_request(message)
-        conn.send(encode_result(cache.run(request)))
+        conn.send(("result", encode_result(cache.run(request))))

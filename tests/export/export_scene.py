@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from grabseg.project import Project
 from grabseg.types import ClassDef, ImageRecord, Instance
 
 H, W = 60, 80
@@ -97,3 +98,15 @@ def expected_visible(record: ImageRecord) -> list[tuple[int, np.ndarray]]:
             out.append((record.instances[k].class_id, m))
     return out
 
+
+def make_project(root: Path) -> Project:
+    """A real project holding the synthetic scene (same ids, colours and z)."""
+    records = scene_records(root)
+    project = Project.open(root, create=True)  # adds the images found in root
+    for c in CLASSES:
+        project.add_class(c.name, color=c.color, isthing=c.isthing, id=c.id)
+    by_path = {info.path: info.id for info in project.images()}
+    for rec in records:
+        for inst in rec.instances:
+            project.add_instance(by_path[rec.path], inst, on_top=False)
+    return project

@@ -42,7 +42,9 @@ def test_labelme_json_layout_and_labelme_style_drawing(scene, tmp_path):
     assert doc["imageData"] is None and (doc["imageHeight"], doc["imageWidth"]) == (60, 80)
     assert (tmp_path / "out" / doc["imagePath"]).resolve() == Path(scene.record_list[0].abs_path)
     kinds = [(s["label"], s["shape_type"], s["group_id"]) for s in doc["shapes"]]
-    assert kinds == [("cat", "mask", 1), ("cat", "polygon", 2), ("dog", "polygon", 3), ("dog", "polygon", 3)]
+    assert kinds == [
+        ("cat", "mask", 1), ("cat", "polygon", 2), ("dog", "polygon", 3), ("dog", "polygon", 3)
+    ]
     # labelme draws a polygon with PIL (outline included): that must give the mask back
     want = expected_visible(scene.record_list[0])
     img = Image.new("L", (80, 60), 0)

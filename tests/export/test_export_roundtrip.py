@@ -14,24 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from export_scene import CLASSES, expected_visible, scene_records
+from export_scene import expected_visible, make_project
 from grabseg.commands.import_ import import_into
 from grabseg.export import export_dataset
 from grabseg.io.importers import read_dataset
 from grabseg.project import Project
-
-
-def make_project(root: Path) -> Project:
-    """A real project holding the synthetic scene (same ids, colours and z)."""
-    records = scene_records(root)
-    project = Project.open(root, create=True)  # adds the images found in root
-    for c in CLASSES:
-        project.add_class(c.name, color=c.color, isthing=c.isthing, id=c.id)
-    by_path = {info.path: info.id for info in project.images()}
-    for rec in records:
-        for inst in rec.instances:
-            project.add_instance(by_path[rec.path], inst, on_top=False)
-    return project
 
 
 def assert_same_visible(original: Project, copy: Project) -> None:

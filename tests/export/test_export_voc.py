@@ -72,3 +72,25 @@ def test_voc_refuses_ids_over_255_and_bad_boundary(scene, tmp_path):
     with pytest.raises(ValueError, match=r"unknown option\(s\) \['thickness'\] for format 'voc'"):
         export_dataset(scene, "voc", tmp_path / "out", options={"thickness": 2})
     assert not (tmp_path / "out").exists()
+
+
+def test_ignore_class_is_written_as_void_and_read_back(tmp_path):
+    from export_scene import H, W
+    from grabseg.io.importers import read_dataset
+    from grabseg.types import ImageRecord, Instance
+
+    cat = np.zeros((H, W), bool)
+    cat[5:20, 5:20] = True
+    ignore = np.zeros((H, W), bool)
+    ignore[10:30, 10:30] = True
+    classes = [ClassDef(1, "cat", (1, 2, 3)), ClassDef(7, "__ignore__", (4, 5, 6))]
+    rec = ImageRecord("i.png", W, H, (Instance(1, cat, z=0), Instance(7, ignore, z=1)))
+    export_dataset(MemorySource(classes, [rec]), "voc", tmp_path / "out")
+    cls, _ = _png(tmp_path / "out/SegmentationClass/i.png")
+    obj, _ = _png(tmp_path / "out/SegmentationObject/i.png")
+    assert set(np.unique(cls[ignore])) == {255} and set(np.unique(obj[ignore])) == {2}
+    assert (tmp_path / "out/class_names.txt").read_text().splitlines()[7] == "__ignore__"
+    data = read_dataset(tmp_path / "out", "voc")
+    back = sorted(data.records[0].instances, key=lambda i: i.z)
+    assert [i.class_id for i in back] == [1, 7]
+    assert np.array_equal(back[1].mask, ignore) and np.array_equal(back[0].mask, cat & ~ignore)

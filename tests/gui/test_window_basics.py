@@ -124,3 +124,22 @@ def test_help_lists_every_shortcut(open_window, grabcut_dev, tmp_path):
         bound = [s.toString() for s in window.actions[spec.name].shortcuts()]
         assert len(bound) == len(spec.keys)
     dialog.close()
+
+
+def test_large_images_are_decoded_off_the_gui_thread(open_window, grabcut_dev, tmp_path, qtbot):
+    folder = copy_images(grabcut_dev, tmp_path / "imgs", ["banana1", "flower"])
+    window = open_window(folder)
+    window.async_pixels = 100_000  # treat both test images as large
+    flower = next(r.id for r in window.navigator.rows if r.path == "flower.jpg")
+    assert window.open_image(flower) is True
+    assert window.session is None and window.loader.loading == flower
+    assert "Loading flower.jpg" in window.canvas.message
+    qtbot.waitUntil(lambda: window.image_id == flower)
+    assert window.canvas.image_size == (600, 450) and window.session.image_id == flower
+    (folder / "banana1.bmp").write_bytes(b"BM broken")
+    qtbot.keyClick(window, Qt.Key.Key_D)
+    banana = window.loader.loading
+    assert banana is not None
+    qtbot.waitUntil(lambda: window.loader.loading is None)
+    assert "cannot open banana1.bmp" in window.status.currentMessage()
+    assert window.navigator.row(banana).problem is not None

@@ -25,8 +25,8 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
 
 def _scribbles() -> np.ndarray:
     s = np.zeros((80, 100), np.uint8)
-    s[38:42, 45:55] = 1
-    s[15:18, 25:40] = 2
+    s[30:33, 45:50] = 1
+    s[38:42, 56:64] = 2  # inside the disk: the cut changes
     return s
 
 
@@ -71,7 +71,8 @@ def test_warm_scribble_update_equals_a_fresh_cut(disk_png) -> None:
 
 def test_scribbles_without_box_cut_in_one_shot(disk_png) -> None:
     path, truth = disk_png
-    s = _scribbles()
+    s = np.zeros((80, 100), np.uint8)
+    s[38:42, 45:55] = 1
     s[0:3, :] = 2
     result = InlineRunner().submit(_request(path, 1, box=None, scribbles=s)).result()
     assert result.error is None and _iou(result.mask, truth) > 0.8
@@ -90,7 +91,8 @@ def test_cache_keeps_the_two_newest_images(disk_png) -> None:
     [
         ((50, 50, 300, 70), None, r"^ValueError: box .* lies outside the 100x80"),
         (None, None, r"^ValueError: request 5 has neither a box nor scribbles"),
-        (BOX, np.zeros((3, 3), np.uint8), r"^ValueError: .*scribbles"),
+        (BOX, np.zeros((3, 3), np.uint8), r"^ValueError: scribbles must be an \(H, W\) map of "
+                                          r"the image's size \(80, 100\), got shape \(3, 3\)"),
     ],
 )
 def test_engine_errors_are_carried_in_the_result(disk_png, box, scribbles, message) -> None:
@@ -147,16 +149,29 @@ def test_newest_wins(disk_png) -> None:
 def test_killed_worker_fails_in_flight_and_restarts(disk_png, big_png, process_runner) -> None:
     path, truth = disk_png
     slow = process_runner.submit(_request(big_png, 1, box=(40, 40, 1160, 1160), key="big"))
-    _wait(slow.running)  # sent to the worker: a 1.4 MP cut takes seconds
+    _wait(lambda: process_runner.computing == 1)  # received: a 1.4 MP cut takes seconds
     pid = process_runner.pid
     os.kill(pid, signal.SIGKILL)
     with pytest.raises(RuntimeError, match=r"worker process died .* while running request 1;"):
         slow.result(30)
     result = process_runner.submit(_request(path, 2)).result(60)
     assert result.error is None and _iou(result.mask, truth) > 0.9
-    assert process_runner.pid not in (None, pid)
+    assert process_runner.pid not in (None, pid) and process_runner.computing is None
     os.kill(process_runner.pid, signal.SIGKILL)  # dies while idle: the next submit restarts it
     assert process_runner.submit(_request(path, 3)).result(60).error is None
+
+
+def test_request_not_yet_received_survives_a_worker_death(disk_png) -> None:
+    path, truth = disk_png
+    runner = ProcessRunner(start=False)
+    try:
+        future = runner.submit(_request(path, 1))
+        _wait(lambda: runner.pid is not None)
+        os.kill(runner.pid, signal.SIGKILL)  # still importing: it never received the request
+        result = future.result(60)
+        assert result.error is None and _iou(result.mask, truth) > 0.9
+    finally:
+        runner.shutdown()
 
 
 def test_shutdown_cancels_waiting_and_is_idempotent(disk_png) -> None:
@@ -167,7 +182,7 @@ def test_shutdown_cancels_waiting_and_is_idempotent(disk_png) -> None:
     runner.shutdown()
     runner.shutdown()
     assert second.cancelled()
-    assert first.cancelled() or isinstance(first.exception(10), RuntimeError) or first.done()
+    assert first.cancelled() or "shut down before request 1 finished" in str(first.exception(10))
     with pytest.raises(RuntimeError, match="runner has been shut down"):
         runner.submit(_request(path, 3))
 

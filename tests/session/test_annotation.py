@@ -51,7 +51,7 @@ def test_background_stroke_removes_a_false_positive(project_image, runner, tmp_p
     after = session.draft.mask
     assert (after & lure).sum() < before.sum() / 4
     assert iou(after, truth) > 0.85
-    assert np.all(session.scribble_map()[24, 106:121:7] == 2)
+    assert session.scribble_map()[[24, 24, 31], [106, 120, 113]].tolist() == [2, 2, 2]
 
 
 def test_undo_redo_restore_exact_masks_across_strokes(project_image, runner) -> None:
@@ -103,7 +103,7 @@ def test_refining_an_instance_and_undoing_it(project_image, runner) -> None:
     session.edit_instance(iid)
     assert session.draft.editing_id == iid and session.draft.box == DISK_BOX
     assert np.array_equal(session.draft.mask, original) and session.selected == iid
-    assert run(session, runner, session.add_stroke(Stroke(2, 4.0, ((50.0, 25.0), (50.0, 55.0)))))
+    assert run(session, runner, session.add_stroke(Stroke(2, 3.0, ((68.0, 34.0), (68.0, 46.0)))))
     refined = session.draft.mask
     assert session.accept() == iid
     (inst,) = project.instances(image_id)
@@ -172,7 +172,7 @@ def test_class_change_and_z_move_are_undoable(project_image, runner) -> None:
     disk, other = (c.id for c in project.classes())
     _cut(session, runner)
     a = session.accept()
-    _cut(session, runner, (10, 5, 60, 50))
+    _cut(session, runner, (15, 5, 90, 75))
     b = session.accept()
     assert [i.id for i in session.instances] == [a, b]
     session.set_instance_class(a, other)

@@ -58,4 +58,6 @@ def read_dataset(source_path: str | os.PathLike[str], fmt: str, **opts: Any) -> 
         raise
 
 
-__all__ = ["IMPORT_FORMATS", "ImportFormatError", "ImportedClass", "ImportedDataset", "read_dataset"]
+__all__ = [
+    "IMPORT_FORMATS", "ImportFormatError", "ImportedClass", "ImportedDataset", "read_dataset",
+]

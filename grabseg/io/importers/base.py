@@ -75,16 +75,20 @@ def rel_posix(path: Path, root: Path) -> str:
 
 def make_record(
     root: Path, image: Path | None, fallback_rel: str, width: int, height: int,
-    instances: list[Instance],
+    instances: list[Instance], *, path: str | None = None,
 ) -> ImageRecord:
-    """An ImageRecord with z = position (bottom first) and the image path resolved."""
+    """An ImageRecord with z = position (bottom first) and the image path resolved.
+
+    ``path`` defaults to the image's path relative to ``root`` (``fallback_rel``
+    when the image was not found).
+    """
     placed = tuple(
         Instance(class_id=i.class_id, mask=i.mask, z=k, source=i.source, score=i.score)
         for k, i in enumerate(instances)
     )
     found = image is not None and image.is_file()
     return ImageRecord(
-        path=rel_posix(image, root) if found else fallback_rel,
+        path=path or (rel_posix(image, root) if found else fallback_rel),
         width=int(width),
         height=int(height),
         instances=placed,
@@ -94,7 +98,8 @@ def make_record(
 
 def check_size(value: Any, what: str, where: str) -> int:
     """A positive int image dimension, else ImportFormatError."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value or value < 1:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or int(value) != value or value < 1:
         raise ImportFormatError(f"{where}: {what} must be a positive integer, got {value!r}")
     return int(value)
 

@@ -35,7 +35,9 @@ def find_coco_files(source: Path) -> list[Path]:
         )
         if files:
             return files
-    raise FileNotFoundError(f"no COCO JSON found in {source} (looked in annotations/ and the folder)")
+    raise FileNotFoundError(
+        f"no COCO JSON found in {source} (looked in annotations/ and the folder)"
+    )
 
 
 def read_coco(
@@ -130,12 +132,16 @@ def decode_segmentation(seg: Any, h: int, w: int, where: str) -> np.ndarray | No
         rings = []
         for poly in seg:
             if not isinstance(poly, list) or len(poly) < 6 or len(poly) % 2:
-                raise ImportFormatError(f"{where}: a polygon needs >= 3 (x, y) pairs, got {poly!r:.80}")
+                raise ImportFormatError(
+                    f"{where}: a polygon needs >= 3 (x, y) pairs, got {poly!r:.80}"
+                )
             rings.append(np.asarray(poly, np.float64).reshape(-1, 2))
         return polygons_to_mask(rings, (h, w), convention="edge")
     if isinstance(seg, dict) and "counts" in seg and "size" in seg:
         if [int(v) for v in seg["size"]] != [h, w]:
-            raise ImportFormatError(f"{where}: RLE size {seg['size']} does not match image {h}x{w} (HxW)")
+            raise ImportFormatError(
+                f"{where}: RLE size {seg['size']} does not match image {h}x{w} (HxW)"
+            )
         try:
             return rle_decode(seg)
         except ValueError as exc:

@@ -43,7 +43,9 @@ def read_masks(source: str | Path) -> ImportedDataset:
 def _mask(path: Path, hw: tuple[int, int] | None, where: str) -> Any:
     mask = read_label_png(path) > 0
     if hw is not None and mask.shape != hw:
-        raise ImportFormatError(f"{where}: mask {path.name} is {mask.shape[::-1]} (WxH), image is {hw[::-1]}")
+        raise ImportFormatError(
+            f"{where}: mask {path.name} is {mask.shape[::-1]} (WxH), image is {hw[::-1]}"
+        )
     return mask
 
 
@@ -68,7 +70,8 @@ def _read_index(root: Path) -> ImportedDataset:
             for e in entries:
                 if int(e["class_id"]) not in known:
                     raise ImportFormatError(f"{where}: class id {e['class_id']} not in 'classes'")
-                instances.append(Instance(class_id=int(e["class_id"]), mask=_mask(root / e["mask"], hw, where)))
+                mask = _mask(root / e["mask"], hw, where)
+                instances.append(Instance(class_id=int(e["class_id"]), mask=mask))
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ImportFormatError):
                 raise
@@ -77,7 +80,8 @@ def _read_index(root: Path) -> ImportedDataset:
         image = (root / file) if file and (root / file).is_file() else None
         if image is None:
             out.warnings.append(f"{where}: image file {file!r} not found")
-        out.records.append(make_record(root, image, img.get("path") or file, hw[1], hw[0], instances))
+        rel = img.get("path") or file
+        out.records.append(make_record(root, image, rel, hw[1], hw[0], instances))
     return out
 
 
@@ -98,12 +102,15 @@ def _read_folders(root: Path) -> ImportedDataset:
         else:
             out.warnings.append(f"{folder}: no image images/{folder.name}.* found")
         files = sorted(folder.glob("*.png"), key=lambda f: (_order(f), f.name))
-        instances = [Instance(class_id=ids[_class_name(f)], mask=_mask(f, hw, str(folder))) for f in files]
+        instances = [
+            Instance(class_id=ids[_class_name(f)], mask=_mask(f, hw, str(folder))) for f in files
+        ]
         if hw is None and instances:
             hw = instances[0].mask.shape
         if hw is None:
             continue
-        out.records.append(make_record(root, image, f"images/{folder.name}.png", hw[1], hw[0], instances))
+        rel = f"images/{folder.name}.png"
+        out.records.append(make_record(root, image, rel, hw[1], hw[0], instances))
     return out
 
 

@@ -11,8 +11,9 @@ fractional vertices give labelme's own pixels.
 
 Class ids: with a ``labels.txt`` (option ``labels``, or ``labels.txt`` in the
 source folder) names get ids by line, counted from ``_background_`` = 0 as
-labelme2voc does; otherwise ids 1, 2, ... by first appearance. The label
-``__ignore__`` becomes a class with id 255, VOC's "void" value.
+labelme2voc does; otherwise ids 1, 2, ... by first appearance. Labels that
+are not listed (and ``__ignore__``, which labelme treats as void) get the
+next free ids. The VOC exporter writes a class named ``__ignore__`` as 255.
 
 Images: ``imagePath`` relative to the JSON. When it is missing or not an
 image (labelme sometimes stores the JSON's own name) the base64 ``imageData``
@@ -29,18 +30,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from grabseg.export.png import decode_label_png, draw_shape
-from grabseg.io.images import is_image_path
+from grabseg.io.images import is_image_path, read_image_size
 from grabseg.io.importers.base import (
     ImportedClass, ImportedDataset, ImportFormatError, check_size, load_json, make_record,
     rel_posix,
 )
 from grabseg.types import Instance
 
-IGNORE, BACKGROUND, IGNORE_ID = "__ignore__", "_background_", 255
+IGNORE, BACKGROUND = "__ignore__", "_background_"
 NO_AREA = frozenset({"line", "linestrip", "point", "points"})
 _MAGIC = ((b"\x89PNG", ".png"), (b"\xff\xd8", ".jpg"), (b"BM", ".bmp"), (b"RIFF", ".webp"),
           (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"))
@@ -55,7 +55,9 @@ def read_label_names(path: str | Path) -> dict[str, int]:
         if name in (BACKGROUND, IGNORE):
             continue
         if line < zero:
-            raise ImportFormatError(f"{path}: {name!r} comes before {BACKGROUND!r}, so it has no id")
+            raise ImportFormatError(
+                f"{path}: {name!r} comes before {BACKGROUND!r}, so it has no id"
+            )
         ids[name] = line - zero
     return ids
 
@@ -74,20 +76,28 @@ def read_labelme(
     if labels is None and (root / "labels.txt").is_file():
         labels = root / "labels.txt"
     ids = read_label_names(labels) if labels is not None else {}
+    listed = set(ids)
     out = ImportedDataset(classes=[], records=[], root=root)
     for file in files:
         data = load_json(file)
         if not isinstance(data, dict) or not isinstance(data.get("shapes"), list):
+            if source.is_dir():  # another JSON in the folder (e.g. a class list): skip it
+                out.warnings.append(f"{file}: not a labelme file (no 'shapes' list); skipped")
+                continue
             raise ImportFormatError(f"{file}: not a labelme file (no 'shapes' list)")
         out.records.append(_record(file, data, root, ids, image_dir, out.warnings))
-    out.classes = [ImportedClass(i, n, None, True) for n, i in sorted(ids.items(), key=lambda t: t[1])]
+    if labels is not None and set(ids) - listed - {IGNORE}:
+        out.warnings.append(
+            f"labels not in {labels}: {sorted(set(ids) - listed - {IGNORE})}; given new ids"
+        )
+    by_id = sorted(ids.items(), key=lambda t: t[1])
+    out.classes = [ImportedClass(i, n, None, True) for n, i in by_id]
     return out
 
 
 def _class_id(label: str, ids: dict[str, int]) -> int:
     if label not in ids:
-        ids[label] = IGNORE_ID if label == IGNORE else max(
-            [i for i in ids.values() if i != IGNORE_ID], default=0) + 1
+        ids[label] = max(ids.values(), default=0) + 1
     return ids[label]
 
 
@@ -99,13 +109,13 @@ def _record(file: Path, data: dict, root: Path, ids: dict[str, int],
     if h is None or w is None:
         if image is None:
             raise ImportFormatError(f"{file}: no imageHeight/imageWidth and no image to measure")
-        arr = cv2.imread(str(image), cv2.IMREAD_UNCHANGED)
-        h, w = arr.shape[:2]
+        w, h = read_image_size(image)
     h, w = check_size(h, "imageHeight", str(file)), check_size(w, "imageWidth", str(file))
     groups: dict[tuple, np.ndarray] = {}
     labels_of: dict[tuple, str] = {}
     for k, shape in enumerate(data["shapes"]):
-        where = f"{file}: shape {k} ({shape.get('label')!r})"
+        label = shape.get("label") if isinstance(shape, dict) else None
+        where = f"{file}: shape {k} ({label!r})"
         mask = shape_to_mask(shape, (h, w), where, warnings)
         if mask is None:
             continue
@@ -115,11 +125,15 @@ def _record(file: Path, data: dict, root: Path, ids: dict[str, int],
         labels_of[key] = shape["label"]
     instances = [Instance(class_id=_class_id(labels_of[key], ids), mask=m)
                  for key, m in groups.items() if m.any()]
-    fallback = rel_posix(file.with_suffix(".jpg"), root)
-    return make_record(root, image, fallback, w, h, instances)
+    beside = file.with_suffix(image.suffix if image is not None else ".jpg")
+    embedded = image is not None and not image.is_relative_to(root)
+    return make_record(root, image, rel_posix(beside, root), w, h, instances,
+                       path=rel_posix(beside, root) if embedded else None)
 
 
-def shape_to_mask(shape: Any, hw: tuple[int, int], where: str, warnings: list[str]) -> np.ndarray | None:
+def shape_to_mask(
+    shape: Any, hw: tuple[int, int], where: str, warnings: list[str]
+) -> np.ndarray | None:
     """One labelme shape as an ``(H, W)`` bool mask, None for area-less shapes."""
     if not isinstance(shape, dict) or not isinstance(shape.get("label"), str):
         raise ImportFormatError(f"{where}: a shape needs a 'label' string")

@@ -1,7 +1,8 @@
 """PASCAL VOC segmentation: SegmentationClass + SegmentationObject PNG pairs.
 
 ``source`` is the folder holding ``SegmentationClass/`` (required) and
-``SegmentationObject/`` (optional), images in ``JPEGImages/<stem>.*``.
+``SegmentationObject/`` (optional), images in ``JPEGImages/<stem>.*`` or
+where grabseg's ``images.json`` (stem -> path relative to the folder) says.
 Palette PNGs are read as indices. Class names come from, in this order:
 ``classes.json`` (grabseg's, with colours), ``class_names.txt`` (line i = id
 i), ``labels.txt`` (labelme's, counted from ``_background_``); otherwise a
@@ -11,8 +12,9 @@ Instances: each SegmentationObject value 1..254 is one instance, of the class
 most of its pixels have in SegmentationClass; the value order is the z-order
 (1 = bottom). Class pixels outside every object (all of them when there is no
 SegmentationObject) become one instance per class, below the objects. 255 is
-VOC's void/boundary and is dropped, unless the class list names id 255 (an
-"ignore" class), whose pixels are then imported like any class.
+VOC's void/boundary and is dropped, unless the class list has a class named
+``__ignore__`` (what grabseg's VOC export writes as 255): then 255 pixels
+inside objects, and outside them, are instances of that class.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from grabseg.export.png import read_label_png, voc_palette
+from grabseg.export.voc import VOID, VOID_NAMES
 from grabseg.io.images import is_image_path
 from grabseg.io.importers.base import (
     ImportedClass, ImportedDataset, ImportFormatError, load_json, make_record,
@@ -29,7 +32,6 @@ from grabseg.io.importers.base import (
 from grabseg.io.importers.labelme import read_label_names
 from grabseg.types import Instance
 
-VOID = 255
 _SKIP_NAMES = ("_background_", "background", "__background__")
 
 
@@ -54,7 +56,7 @@ def read_voc_classes(root: Path) -> list[ImportedClass] | None:
         ImportedClass(i, n, tuple(int(v) for v in palette[i % 256]), True)
         for i, n in pairs
         if n not in _SKIP_NAMES and not (n.startswith("__unused_") and n.endswith("__"))
-        and 1 <= i <= 255
+        and 1 <= i < VOID
     ]
 
 
@@ -67,6 +69,9 @@ def read_voc(source: str | Path) -> ImportedDataset:
     declared = read_voc_classes(root)
     classes = {c.id: c for c in declared or []}
     out = ImportedDataset(classes=[], records=[], root=root)
+    listed = load_json(root / "images.json") if (root / "images.json").is_file() else {}
+    if not isinstance(listed, dict):
+        raise ImportFormatError(f"{root / 'images.json'}: expected an object stem -> path")
     for png in sorted(class_dir.glob("*.png")):
         cls = read_label_png(png)
         obj_png = object_dir / png.name
@@ -75,6 +80,9 @@ def read_voc(source: str | Path) -> ImportedDataset:
             raise ImportFormatError(f"{obj_png}: size {obj.shape} differs from {png} {cls.shape}")
         instances = _instances(cls, obj, classes, declared is None, f"{png}", out.warnings)
         image = _find_image(root / "JPEGImages", png.stem)
+        if image is None and isinstance(listed.get(png.stem), str):
+            candidate = root / listed[png.stem]
+            image = candidate if candidate.is_file() else None
         if image is None:
             out.warnings.append(f"{png}: no image JPEGImages/{png.stem}.* found")
         h, w = cls.shape
@@ -83,17 +91,19 @@ def read_voc(source: str | Path) -> ImportedDataset:
     return out
 
 
-def _class_ok(value: int, classes: dict[int, ImportedClass], invent: bool, where: str,
-              warnings: list[str]) -> bool:
-    if value in classes:
-        return True
-    if value == 0 or value == VOID:
-        return False
-    if not invent:
-        warnings.append(f"{where}: class value {value} has no name; named class_{value}")
-    color = tuple(int(v) for v in voc_palette()[value])
-    classes[value] = ImportedClass(value, f"class_{value}", color, True)
-    return True
+def _class_of(value: int, classes: dict[int, ImportedClass], invent: bool, where: str,
+              warnings: list[str]) -> int | None:
+    """The class id for PNG value ``value``; None for background and unclaimed void."""
+    if value == VOID:
+        return next((c.id for c in classes.values() if c.name in VOID_NAMES), None)
+    if value == 0:
+        return None
+    if value not in classes:
+        if not invent:
+            warnings.append(f"{where}: class value {value} has no name; named class_{value}")
+        color = tuple(int(v) for v in voc_palette()[value])
+        classes[value] = ImportedClass(value, f"class_{value}", color, True)
+    return value
 
 
 def _instances(cls: np.ndarray, obj: np.ndarray | None, classes: dict[int, ImportedClass],
@@ -102,17 +112,21 @@ def _instances(cls: np.ndarray, obj: np.ndarray | None, classes: dict[int, Impor
     covered = np.zeros(cls.shape, np.bool_) if obj is None else (obj != 0)
     below: list[Instance] = []
     for value in np.unique(cls[~covered]):
-        if _class_ok(int(value), classes, invent, where, warnings):
-            below.append(Instance(class_id=int(value), mask=(cls == value) & ~covered))
+        class_id = _class_of(int(value), classes, invent, where, warnings)
+        if class_id is not None:
+            below.append(Instance(class_id=class_id, mask=(cls == value) & ~covered))
     above: list[Instance] = []
     for v in objects:
         mask = obj == v
         values, counts = np.unique(cls[mask], return_counts=True)
         value = int(values[np.argmax(counts)])
-        if not _class_ok(value, classes, invent, where, warnings):
-            warnings.append(f"{where}: object {int(v)} has class value {value} (background/void); skipped")
+        class_id = _class_of(value, classes, invent, where, warnings)
+        if class_id is None:
+            warnings.append(
+                f"{where}: object {int(v)} has class value {value} (background/void); skipped"
+            )
             continue
-        above.append(Instance(class_id=value, mask=mask))
+        above.append(Instance(class_id=class_id, mask=mask))
     return below + above
 
 

@@ -80,8 +80,13 @@ def _coarse_start(solver, box, scribbles, prior, iterations):
                 max(int(np.ceil(y1 * sy)), int(np.floor(y0 * sy)) + 1))
     sscr = None if scribbles is None else cv2.resize(scribbles, (w, h), interpolation=cv2.INTER_NEAREST)
     spri = None if prior is None else cv2.resize(prior.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
-    coarse = GrabCutSolver(small, replace(solver.params, coarse_nodes=0, postprocess=False), solver.rng)
-    m = run_native(coarse, sbox, sscr, spri, solver.params.coarse_iterations)
+    best = None
+    for r in range(max(1, solver.params.restarts)):
+        c = GrabCutSolver(small, replace(solver.params, coarse_nodes=0, postprocess=False), solver.rng)
+        mm = run_native(c, sbox, sscr, spri, solver.params.coarse_iterations)
+        if best is None or c.energies[-1] < best[0].energies[-1]:
+            best = (c, mm)
+    coarse, m = best
     big = cv2.resize(m.astype(np.uint8), (W, H), interpolation=cv2.INTER_NEAREST).astype(bool)
     solver.init_from(big, coarse.fg_model, coarse.bg_model)
 
