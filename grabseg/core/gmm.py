@@ -153,6 +153,30 @@ def fit(
     return GaussianMixture(n / total, means, covs)
 
 
+def fit_soft(
+    colors: npt.NDArray[np.float32],
+    resp: npt.NDArray[np.floating],
+    *,
+    sample_weights: npt.NDArray[np.float64] | None = None,
+) -> GaussianMixture:
+    """Weighted ML fit (an EM M-step) from responsibilities ``resp`` (K, N) of samples (N, 3)."""
+    k = resp.shape[0]
+    w = np.ones(colors.shape[0]) if sample_weights is None else sample_weights
+    x = colors.astype(np.float64)
+    rw = resp.astype(np.float64) * w[None, :]
+    n = rw.sum(1)
+    total = n.sum()
+    if total <= 0:
+        raise ValueError("cannot fit a colour model to zero samples")
+    safe = np.maximum(n, 1e-12)
+    means = (rw @ x) / safe[:, None]
+    covs = np.einsum("kn,na,nb->kab", rw, x, x) / safe[:, None, None] - means[:, :, None] * means[:, None, :]
+    dead = n <= 1e-9 * total
+    covs[dead] = np.eye(3)
+    weights = np.where(dead, 0.0, n) / total
+    return GaussianMixture(weights, means, covs)
+
+
 def kmeans_components(
     colors: npt.NDArray[np.float32], n_components: int, rng: np.random.Generator, *, n_iter: int = 10
 ) -> npt.NDArray[np.intp]:

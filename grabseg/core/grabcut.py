@@ -8,19 +8,20 @@ import numpy as np
 import numpy.typing as npt
 
 from grabseg.core import _validation as v
+from grabseg.core.coarse import coarse_start
 from grabseg.core.gmm import from_opencv
 from grabseg.core.opencv_engine import OpenCVGrabCut
 from grabseg.core.params import GrabCutParams
 from grabseg.core.postprocess import keep_anchored
 from grabseg.core.solver import BG, FG, UNKNOWN, GrabCutSolver
 
+Box = tuple[int, int, int, int]
+
 
 def make_trimap(
-    shape: tuple[int, int],
-    box: tuple[int, int, int, int] | None,
-    scribbles: npt.NDArray[np.uint8] | None,
+    shape: tuple[int, int], box: Box | None, scribbles: npt.NDArray[np.uint8] | None
 ) -> tuple[npt.NDArray[np.uint8], tuple[int, int, int, int]]:
-    """Trimap (0 unknown, 1 fg, 2 bg) and the node window (y0, y1, x0, x1).
+    """Trimap (H, W) uint8 (0 unknown, 1 fg, 2 bg) and the node window (y0, y1, x0, x1).
 
     Outside the box is background; the window is the box grown to hold every foreground
     scribble (the whole image without a box).
@@ -45,58 +46,30 @@ def make_trimap(
 
 
 def run_native(
-    solver: GrabCutSolver,
-    box: tuple[int, int, int, int] | None,
-    scribbles: npt.NDArray[np.uint8] | None,
-    prior: npt.NDArray[np.floating] | None,
-    iterations: int,
+    solver: GrabCutSolver, box: Box | None, scribbles: npt.NDArray[np.uint8] | None,
+    prior: npt.NDArray[np.floating] | None, iterations: int,
 ) -> npt.NDArray[np.bool_]:
-    """Build the graph for the prompts, initialise the models and iterate; returns the mask."""
+    """Build the graph for the prompts, initialise, iterate; returns the mask (H, W) bool."""
     trimap, window = make_trimap(solver.image.shape[:2], box, scribbles)
-    solver.build(trimap, window, prior, box)
+    solver.build(trimap, window, prior=prior, has_box=box is not None)
     solver.init_labels()
     if not solver.labels.any():
         return solver.mask()
-    if solver.params.coarse_nodes and solver.graph.n_nodes > 2 * solver.params.coarse_nodes:
-        _coarse_start(solver, box, scribbles, prior, iterations)
+    p = solver.params
+    if p.coarse_nodes and solver.graph.n_nodes > 2 * p.coarse_nodes:
+        coarse_start(solver, box, scribbles, prior, run_native)
     else:
         solver.init_models()
     solver.iterate(iterations)
     return finish(solver, scribbles)
 
 
-def _coarse_start(solver, box, scribbles, prior, iterations):
-    import cv2
-    from dataclasses import replace
-    H, W = solver.image.shape[:2]
-    f = float(np.sqrt(solver.graph.n_nodes / solver.params.coarse_nodes))
-    w, h = max(2, round(W / f)), max(2, round(H / f))
-    sx, sy = w / W, h / H
-    small = cv2.resize(solver.image, (w, h), interpolation=cv2.INTER_AREA)
-    sbox = None
-    if box is not None:
-        x0, y0, x1, y1 = box
-        sbox = (int(np.floor(x0 * sx)), int(np.floor(y0 * sy)), max(int(np.ceil(x1 * sx)), int(np.floor(x0 * sx)) + 1),
-                max(int(np.ceil(y1 * sy)), int(np.floor(y0 * sy)) + 1))
-    sscr = None if scribbles is None else cv2.resize(scribbles, (w, h), interpolation=cv2.INTER_NEAREST)
-    spri = None if prior is None else cv2.resize(prior.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
-    best = None
-    for r in range(max(1, solver.params.restarts)):
-        c = GrabCutSolver(small, replace(solver.params, coarse_nodes=0, postprocess=False), solver.rng)
-        mm = run_native(c, sbox, sscr, spri, solver.params.coarse_iterations)
-        if best is None or c.energies[-1] < best[0].energies[-1]:
-            best = (c, mm)
-    coarse, m = best
-    big = cv2.resize(m.astype(np.uint8), (W, H), interpolation=cv2.INTER_NEAREST).astype(bool)
-    solver.init_from(big, coarse.fg_model, coarse.bg_model)
-
-
 def finish(solver: GrabCutSolver, scribbles: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.bool_]:
     """The solver's labels as a full-size mask, post-processed if the params say so."""
     mask = solver.mask()
-    p = solver.params
-    if p.postprocess:
-        mask = keep_anchored(mask, None if scribbles is None else scribbles == 1, min_fraction=p.min_island)
+    if solver.params.postprocess:
+        anchors = None if scribbles is None else scribbles == 1
+        mask = keep_anchored(mask, anchors, min_fraction=solver.params.min_island)
     return mask
 
 
@@ -125,11 +98,12 @@ def segment(
         whole image is unknown except the scribbles, which must mark some foreground.
     prior : (H, W) float in [0, 1], optional
         Foreground probability; adds ``-w log p`` / ``-w log(1 - p)`` to the data term
-        (``w = params.prior_weight``, default 1, p clipped to [1e-4, 1 - 1e-4]). The
-        opencv engine uses it only to start pixels with ``p < 0.5`` as probable background.
+        (``w = params.prior_weight``, default 1; p clipped to [1e-4, 1 - 1e-4]). The
+        opencv engine only uses it to start pixels with ``p < 0.5`` as probable background.
     iterations : int
         Maximum GMM-refit / cut rounds (native stops earlier once the energy settles).
     engine : {"native", "opencv"}
+        "opencv" runs ``cv2.grabCut`` (box -> its rectangle, scribbles -> GC_FGD/GC_BGD).
     rng : numpy.random.Generator, int or None
         Seeds k-means and subsampling; None is a fixed seed (deterministic).
     params : GrabCutParams, optional
@@ -144,6 +118,19 @@ def segment(
     ------
     TypeError, ValueError
         For malformed inputs; the message quotes what was received.
+
+    Warns
+    -----
+    UserWarning
+        When no pixel is left to learn the background from (a box covering the whole
+        image); the box's border ring is then used as the background sample.
+
+    References
+    ----------
+    C. Rother, V. Kolmogorov, A. Blake. "GrabCut": interactive foreground extraction
+    using iterated graph cuts. SIGGRAPH 2004.
+    Y. Boykov, V. Kolmogorov. An experimental comparison of min-cut/max-flow algorithms
+    for energy minimization in vision. PAMI 2004.
     """
     img = v.check_image(image)
     shape = img.shape[:2]
@@ -161,20 +148,25 @@ def segment(
 
 
 def cut_with_models(
-    image: npt.NDArray[np.uint8],
-    box: tuple[int, int, int, int],
-    fg_model: npt.ArrayLike,
-    bg_model: npt.ArrayLike,
-    *,
-    scribbles: npt.NDArray[np.uint8] | None = None,
-    bgr: bool = True,
-    params: GrabCutParams | None = None,
+    image: Any, box: Any, fg_model: npt.ArrayLike, bg_model: npt.ArrayLike, *,
+    scribbles: Any = None, bgr: bool = True,
 ) -> npt.NDArray[np.bool_]:
-    """One native min-cut with given OpenCV 1x65 colour models (no learning).
+    """One native min-cut with given OpenCV colour models, without learning.
 
-    The counterpart of ``cv2.grabCut(..., GC_EVAL_FREEZE_MODEL)``: the same energy
-    evaluated by the native graph (restricted to the box). ``bgr`` says the models were
-    learned on a BGR image (as cv2 does); ``image`` is RGB.
+    The counterpart of ``cv2.grabCut(..., cv2.GC_EVAL_FREEZE_MODEL)`` on the trimap of
+    ``box`` and ``scribbles``: the same energy (constants as OpenCV, beta over the whole
+    image), minimised by the native graph restricted to the box.
+
+    Parameters
+    ----------
+    image : (H, W, 3) uint8
+        RGB.
+    box : (x0, y0, x1, y1)
+    fg_model, bg_model : (1, 65) float64
+        OpenCV model arrays (5 weights, 15 means, 45 covariance entries).
+    scribbles : (H, W) uint8, optional
+    bgr : bool
+        The models were learned on the BGR image (as ``cv2.grabCut`` does).
 
     Returns
     -------
@@ -182,10 +174,10 @@ def cut_with_models(
     """
     img = v.check_image(image)
     box_t = v.check_box(box, img.shape[:2])
-    p = params if params is not None else GrabCutParams(postprocess=False)
-    solver = GrabCutSolver(img, p, np.random.default_rng(0))
-    trimap, window = make_trimap(img.shape[:2], box_t, v.check_scribbles(scribbles, img.shape[:2]))
-    solver.build(trimap, window, None, box_t)
+    scr = v.check_scribbles(scribbles, img.shape[:2])
+    solver = GrabCutSolver(img, GrabCutParams(postprocess=False, coarse_nodes=0), np.random.default_rng(0))
+    trimap, window = make_trimap(img.shape[:2], box_t, scr)
+    solver.build(trimap, window)
     solver.init_labels()
     solver.fg_model, solver.bg_model = from_opencv(fg_model, bgr=bgr), from_opencv(bg_model, bgr=bgr)
     solver.update_tlinks()

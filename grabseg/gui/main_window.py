@@ -375,8 +375,10 @@ class MainWindow(QMainWindow):
     def _on_class_picked(self, index: int) -> None:
         if self.session is None or not 0 <= index < len(self.classes):
             return
-        class_id = self.classes[index].id
-        if self.session.draft.class_id != class_id:
+        class_id, editing = self.classes[index].id, self.session.draft.editing_id
+        if editing is not None:  # refining an accepted instance: relabel it now (undoable)
+            self.session.set_instance_class(editing, class_id)
+        elif self.session.draft.class_id != class_id:
             self.session.set_class(class_id)
         self._show_draft_class()
 

@@ -72,6 +72,8 @@ def _contour_path(crop: np.ndarray, x0: int, y0: int) -> QPainterPath:
     contours, _ = cv2.findContours(crop.view(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     path = QPainterPath()
     for c in contours:
+        if len(c) > 64:  # drop collinear-ish points: sub-pixel change, far fewer vertices
+            c = cv2.approxPolyDP(c, 0.5, True)
         pts = c.reshape(-1, 2).astype(np.float64) + (x0 + 0.5, y0 + 0.5)
         path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
         path.closeSubpath()

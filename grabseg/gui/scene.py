@@ -26,6 +26,8 @@ class OverlayScene:
         self.draft_box: tuple[int, int, int, int] | None = None
         self.selected_id: int | None = None
         self._cache: dict[int, tuple[object, tuple, float, Layer | None]] = {}
+        self._draft_key: tuple | None = None
+        self._scribbles: np.ndarray | None = None
 
     def clear(self) -> None:
         self.__init__()
@@ -49,11 +51,17 @@ class OverlayScene:
 
     def update_draft(self, draft, scribbles: np.ndarray | None,
                      colors: dict[int, tuple[int, int, int]], *, opacity: float) -> None:
-        """Rebuild the draft mask layer, its box and its scribble layer."""
+        """Rebuild the draft mask layer and the scribble layer if their arrays changed."""
         color = colors.get(draft.class_id, DEFAULT_COLOR)
-        mask = draft.mask
-        self.draft_layer = (mask_layer(np.asarray(mask, bool), color,
-                                       opacity=min(1.0, opacity + 0.15))
-                            if mask is not None else None)
+        key = (draft.mask, color, opacity)
+        old = self._draft_key
+        if old is None or key[0] is not old[0] or key[1:] != old[1:]:
+            mask = draft.mask
+            self.draft_layer = (mask_layer(np.asarray(mask, bool), color,
+                                           opacity=min(1.0, opacity + 0.15))
+                                if mask is not None else None)
+            self._draft_key = key
+        if scribbles is not self._scribbles:
+            self.scribble_layer = scribble_layer(scribbles) if scribbles is not None else None
+            self._scribbles = scribbles
         self.draft_box = draft.box
-        self.scribble_layer = scribble_layer(scribbles) if scribbles is not None else None

@@ -204,7 +204,9 @@ class ProcessRunner:
     def _fail_all(self, message: str) -> None:
         """Fail the running and the waiting request (called with the lock held)."""
         for job in (self._running, self._waiting):
-            if job is not None and (job.future.running() or job.future.set_running_or_notify_cancel()):
+            if job is None:
+                continue
+            if job.future.running() or job.future.set_running_or_notify_cancel():
                 job.future.set_exception(RuntimeError(message))
         self._running = self._waiting = None
 

@@ -23,7 +23,8 @@ def pack_mask(mask: npt.NDArray[np.bool_]) -> PackedMask:
     arr = np.asarray(mask)
     if arr.ndim != 2:
         raise ValueError(f"mask must be 2-D (H, W), got shape {arr.shape}")
-    return (int(arr.shape[0]), int(arr.shape[1])), np.packbits(arr.astype(bool, copy=False)).tobytes()
+    bits = np.packbits(arr.astype(bool, copy=False)).tobytes()
+    return (int(arr.shape[0]), int(arr.shape[1])), bits
 
 
 def unpack_mask(packed: PackedMask) -> npt.NDArray[np.bool_]:

@@ -75,7 +75,8 @@ def check_box(box: Any, shape: tuple[int, int]) -> BoxTuple:
 def check_stroke(stroke: Any) -> Stroke:
     """Validate a stroke: label 0/1/2, finite radius > 0, at least one finite (x, y) point."""
     if not isinstance(stroke, Stroke):
-        raise TypeError(f"stroke must be a grabseg.session.annotation.Stroke, got {type(stroke).__name__}")
+        raise TypeError(f"stroke must be a grabseg.session.annotation.Stroke, "
+                        f"got {type(stroke).__name__}")
     if stroke.label not in (0, 1, 2) or isinstance(stroke.label, bool):
         raise ValueError(f"stroke label must be 0 (eraser), 1 (foreground) or 2 (background), "
                          f"got {stroke.label!r}")

@@ -36,7 +36,8 @@ class DraftChange:
 
     @property
     def nbytes(self) -> int:
-        return OVERHEAD_BYTES + POINT_BYTES * self.new_points + (self.delta.nbytes if self.delta else 0)
+        mask_bytes = self.delta.nbytes if self.delta else 0
+        return OVERHEAD_BYTES + POINT_BYTES * self.new_points + mask_bytes
 
     def with_result(self, delta: MaskDelta) -> DraftChange:
         """This step once the engine's mask has arrived."""

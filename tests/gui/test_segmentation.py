@@ -33,7 +33,8 @@ def wait_for_mask(qtbot, window, previous=None, timeout=60_000) -> np.ndarray:
 
 def interior_point(region: np.ndarray) -> tuple[float, float, float]:
     """``(x, y, depth)``: the pixel centre deepest inside ``region`` and its distance to the edge."""
-    dist = cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 5)
+    padded = np.pad(region, 1).astype(np.uint8)  # the image border counts as an edge
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 5)[1:-1, 1:-1]
     i, j = np.unravel_index(int(np.argmax(dist)), dist.shape)
     return j + 0.5, i + 0.5, float(dist[i, j])
 

@@ -28,6 +28,7 @@ def big_png(tmp_path: Path) -> str:
     rng = np.random.default_rng(3)
     yy, xx = np.mgrid[:1200, :1200]
     disk = (yy - 600) ** 2 + (xx - 600) ** 2 <= 400**2
-    image = np.where(disk[..., None], (200, 70, 50), (40, 60, 170)) + rng.normal(0, 12, (1200, 1200, 3))
+    image = np.where(disk[..., None], (200, 70, 50), (40, 60, 170))
+    image = image + rng.normal(0, 12, (1200, 1200, 3))
     image = np.clip(image, 0, 255).astype(np.uint8)
     return str(write_rgb_png(tmp_path / "big.png", image))

@@ -1,4 +1,4 @@
-"""InlineRunner and ProcessRunner: same masks, newest wins, errors carried, dead worker restarted."""
+"""InlineRunner and ProcessRunner: same masks, newest wins, errors carried, dead worker restarts."""
 
 from __future__ import annotations
 

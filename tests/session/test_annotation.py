@@ -26,10 +26,12 @@ def test_box_apply_accept_stores_the_instance(project_image, runner) -> None:
     assert request.image_path == str(project.image(image_id).abs_path)
     assert session.apply(runner.submit(request).result())
     assert not session.busy and iou(session.draft.mask, truth) > 0.9
+    assert (project.root / f".grabseg/drafts/{image_id}.npz").exists()  # crash recovery file
     iid = session.accept()
     assert {"draft", "history", "busy", "instances", "selection"} <= set(events)
     assert session.draft.mask is None and session.draft.box is None
-    assert not session.recovered and not (project.root / ".grabseg/drafts/1.npz").exists()
+    assert not session.recovered
+    assert not (project.root / f".grabseg/drafts/{image_id}.npz").exists()
     with Project.open(project.file) as again:  # autosaved: a fresh connection sees it
         (inst,) = again.instances(image_id)
         assert again.image(image_id).status == "in progress"
@@ -202,10 +204,11 @@ def test_new_instance_drops_the_draft_undoably(project_image, runner) -> None:
     project, image_id, _ = project_image
     session = AnnotationSession(project, image_id)
     mask = _cut(session, runner)
+    draft_file = project.root / f".grabseg/drafts/{image_id}.npz"
     session.new_instance()
-    assert session.draft.is_empty and not (project.root / f".grabseg/drafts/{image_id}.npz").exists()
+    assert session.draft.is_empty and not draft_file.exists()
     assert session.undo() and np.array_equal(session.draft.mask, mask)
-    assert (project.root / f".grabseg/drafts/{image_id}.npz").exists()
+    assert draft_file.exists()
 
 
 def test_visibility_and_selection_are_view_state(project_image, runner) -> None:
@@ -235,5 +238,34 @@ def test_bad_input_messages(project_image, runner) -> None:
         session.edit_instance(42)
     with pytest.raises(ValueError, match="iterations must be an int >= 1, got 0"):
         AnnotationSession(project, image_id, iterations=0)
-    assert session.accept() is None and session.last_error == "nothing to accept: the draft has no mask yet"
+    assert session.accept() is None
+    assert session.last_error == "nothing to accept: the draft has no mask yet"
     assert not session.can_undo
+
+
+def test_bounded_history_drops_the_oldest_steps_and_stays_exact(project_image, runner) -> None:
+    project, image_id, _ = project_image
+    session = AnnotationSession(project, image_id, history_bytes=1500)
+    masks = [_cut(session, runner)]
+    for k in range(5):
+        stroke = Stroke(2, 2.0, ((30.0 + 8 * k, 22.0), (32.0 + 8 * k, 30.0)))
+        assert run(session, runner, session.add_stroke(stroke))
+        masks.append(session.draft.mask)
+    undone = 0
+    while session.undo():
+        undone += 1
+        assert np.array_equal(session.draft.mask, masks[-1 - undone])
+    assert 1 <= undone < 5  # older steps were dropped to stay within 1500 bytes
+    assert session.draft.mask is not None and len(session.draft.strokes) == 5 - undone
+
+
+def test_busy_event_follows_the_request(project_image, runner) -> None:
+    project, image_id, _ = project_image
+    session = AnnotationSession(project, image_id)
+    seen: list[tuple[str, bool]] = []
+    session.subscribe(lambda event: seen.append((event, session.busy)))
+    request = session.set_box(DISK_BOX)
+    assert ("busy", True) in seen and session.pending_request_id == request.request_id
+    seen.clear()
+    assert session.apply(runner.submit(request).result())
+    assert ("busy", False) in seen and ("draft", False) in seen and ("history", False) in seen
