@@ -20,6 +20,24 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def missed_part(mask) -> list[tuple[float, float]]:
+    """A stroke along the largest hole of the mask (a part the box cut missed)."""
+    import cv2
+    import numpy as np
+
+    filled = mask.astype(np.uint8).copy()
+    contours, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(filled, contours, -1, 1, -1)
+    holes = (filled == 1) & ~mask
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 8)
+    biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    dist = cv2.distanceTransform((labels == biggest).astype(np.uint8), cv2.DIST_L2, 5)
+    ys, xs = np.nonzero(dist >= 0.6 * dist.max())
+    order = np.argsort(ys)
+    picks = order[np.linspace(0, len(order) - 1, 4).astype(int)]
+    return [(float(xs[k]) + 0.5, float(ys[k]) + 0.5) for k in picks]
+
+
 def main() -> int:
     if not os.environ.get("DISPLAY"):
         print("run me under xvfb-run (see the module docstring)", file=sys.stderr)
@@ -89,18 +107,19 @@ def main() -> int:
     drag([(x0, y0), ((x0 + x1) / 2, (y0 + y1) / 2), (x1, y1)])
     wait_mask()
     shot("01-box-cut.png")
-    window.tools.set_active("bg")
-    window.tools.set_radius(7)
+    window.tools.set_active("fg")
+    window.tools.set_radius(6)
     previous = window.session.draft.mask
-    drag([(430, 150), (470, 200), (470, 300)])
+    stroke = missed_part(previous)
+    drag(stroke)
     wait_mask(previous)
-    window.canvas._mouse = QPointF(*window.canvas.viewport.to_widget(455, 340))
-    shot("02-background-scribble.png")
+    window.canvas._mouse = QPointF(*window.canvas.viewport.to_widget(*stroke[-1]))
+    shot("02-foreground-scribble.png")
     window.accept_instance()
-    chelsea = next(r.id for r in window.navigator.rows if r.path == "chelsea.png")
-    window.open_image(chelsea)
+    astronaut = next(r.id for r in window.navigator.rows if r.path == "astronaut.png")
+    window.open_image(astronaut)
     window.tools.set_active("box")
-    x0, y0, x1, y1 = boxes["chelsea"]
+    x0, y0, x1, y1 = boxes["astronaut"]
     drag([(x0, y0), (x1, y1)])
     wait_mask()
     window.accept_instance()

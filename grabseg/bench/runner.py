@@ -5,9 +5,13 @@ image to the next, so machine load and cache warmth hit every engine alike):
 
 1. **box**: ``grabseg.core.segment(image, box, iterations=..., engine=..., rng=...)``
    timed with ``time.perf_counter`` around the call only;
-2. **robot**: ``GrabCutSession(image, engine=..., iterations=...)``,
+2. **robot**: ``GrabCutSession(image, engine=..., iterations=..., rng=...)``,
    ``set_box(box)`` then up to ``max_strokes`` calls of ``update(scribbles)``
    placed by ``grabseg.bench.robot.next_stroke``; each call is timed alone.
+
+Both get a fresh ``numpy.random.default_rng([seed, image_index])``, so the robot
+starts from the same cut the box-only figures score (GrabCut's k-means start
+makes single cuts seed-sensitive).
 
 Before the first image, every engine makes one untimed box cut and one stroke
 on a small synthetic image (``warm_up``), so one-off costs such as lazy imports
@@ -99,7 +103,7 @@ def run_box(
 
 def run_robot(
     image: npt.NDArray[np.uint8], truth: npt.NDArray[np.uint8], box: Box, *,
-    engine: str, settings: BenchSettings,
+    engine: str, settings: BenchSettings, rng: np.random.Generator,
 ) -> dict[str, Any]:
     """The robot user on one image with one engine (see ``grabseg.bench.robot``).
 
@@ -108,7 +112,7 @@ def run_robot(
     forward to ``max_strokes`` strokes for NoC and IoU@k.
     """
     _, session_cls = _engine_api()
-    session = session_cls(image, engine=engine, iterations=settings.iterations)
+    session = session_cls(image, engine=engine, iterations=settings.iterations, rng=rng)
     t0 = time.perf_counter()
     pred = _as_mask(session.set_box(box.as_tuple()), truth.shape, "GrabCutSession.set_box()")
     set_box_s = time.perf_counter() - t0
@@ -151,11 +155,12 @@ def _run_engine(
     image: npt.NDArray[np.uint8], truth: npt.NDArray[np.uint8], item: BenchItem,
     index: int, engine: str, settings: BenchSettings,
 ) -> dict[str, Any]:
-    rng = np.random.default_rng([settings.seed, index])
+    seed = [settings.seed, index]
     try:
         box = run_box(image, truth, item.box, engine=engine,
-                      iterations=settings.iterations, rng=rng)
-        robot = run_robot(image, truth, item.box, engine=engine, settings=settings)
+                      iterations=settings.iterations, rng=np.random.default_rng(seed))
+        robot = run_robot(image, truth, item.box, engine=engine, settings=settings,
+                          rng=np.random.default_rng(seed))
     except Exception as exc:  # noqa: BLE001 - one engine failing must not end the run
         return {"error": f"{type(exc).__name__}: {exc}"}
     return {"box": box, "robot": robot}

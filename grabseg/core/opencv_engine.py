@@ -94,11 +94,20 @@ class OpenCVGrabCut:
         self.gc_mask = with_scribbles(self.base, scribbles)
         self.bgd_model[:] = 0
         self.fgd_model[:] = 0
-        return self._run(iterations, cv2.GC_INIT_WITH_MASK)
+        mask = self._run(iterations, cv2.GC_INIT_WITH_MASK)
+        self._start = (self.gc_mask.copy(), self.bgd_model.copy(), self.fgd_model.copy())
+        return mask
 
     def update(self, old: npt.NDArray[np.uint8], new: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-        """Apply changed scribbles to the trimap and run GC_EVAL with the warm models."""
+        """Apply changed scribbles to the trimap and run GC_EVAL with the warm models.
+
+        Clearing every scribble restores the state (and mask) right after :meth:`start`.
+        """
         assert self.gc_mask is not None
+        if not new.any() and old.any():
+            gc_mask, bgd, fgd = self._start
+            self.gc_mask, self.bgd_model[:], self.fgd_model[:] = gc_mask.copy(), bgd, fgd
+            return to_mask(self.gc_mask)
         changed = old != new
         m = self.gc_mask
         m[changed] = with_scribbles(self.base, new)[changed]

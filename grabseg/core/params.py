@@ -65,3 +65,4 @@ class GrabCutParams:
     coarse_iterations: int = 5
     refit_on_update: bool = True
     exact: bool = True
+    bg_ring: float = 0

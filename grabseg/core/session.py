@@ -57,7 +57,7 @@ class GrabCutSession:
         self.mask = np.zeros(shape, bool)
         self._solver: GrabCutSolver | None = None
         self._cv: OpenCVGrabCut | None = None
-        self._base: tuple[Any, Any, npt.NDArray[np.bool_]] | None = None
+        self._base: tuple[Any, Any] | None = None
         self._beta: float | None = None
 
     def _new_solver(self) -> GrabCutSolver:
@@ -89,8 +89,7 @@ class GrabCutSession:
             return self.mask.copy()
         self._solver = self._new_solver()
         self.mask = run_native(self._solver, self.box, None, self.prior, self.iterations)
-        s = self._solver
-        self._base = (s.fg_model, s.bg_model, s.labels.copy())
+        self._base = (self._solver.fg_model, self._solver.bg_model)
         return self.mask.copy()
 
     def update(self, scribbles: Any) -> npt.NDArray[np.bool_]:
@@ -103,49 +102,45 @@ class GrabCutSession:
         old, self.scribbles = self.scribbles, new
         if np.array_equal(old, new):
             return self.mask.copy()
-        if self.engine == "opencv":
+        if self.box is None and not (new == 1).any():  # scribbles alone mark nothing yet
+            self._solver, self._cv = None, None
+            self.mask = np.zeros(new.shape, bool)
+        elif self.engine == "opencv":
             self.mask = self._update_opencv(old, new)
         elif self._solver is None:
-            self.mask = self._fresh(new)
+            self._solver = self._new_solver()
+            self.mask = run_native(self._solver, None, new, self.prior, self.iterations)
         else:
             self.mask = self._update_native(old, new)
         return self.mask.copy()
 
     def _update_opencv(self, old: npt.NDArray[np.uint8], new: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
         if self._cv is None:
-            if not (new == 1).any():
-                return np.zeros(new.shape, bool)
             self._cv = OpenCVGrabCut(self.image, self.rng)
             return self._cv.start(None, new, self.prior, self.iterations)
         return self._cv.update(old, new)
-
-    def _fresh(self, new: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-        """Scribbles without a box: a full run once some foreground is marked."""
-        if not (new == 1).any():
-            return np.zeros(new.shape, bool)
-        self._solver = self._new_solver()
-        mask = run_native(self._solver, None, new, self.prior, self.iterations)
-        self._base = None
-        return mask
 
     def _update_native(self, old: npt.NDArray[np.uint8], new: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
         s = self._solver
         assert s is not None
         trimap, window = make_trimap(self.image.shape[:2], self.box, new)
+        hard = None
         if window != s.window:  # a foreground scribble outside the box: new graph, warm models
             mask, fg, bg = s.mask(), s.fg_model, s.bg_model
             s.build(trimap, window, prior=self.prior, has_box=self.box is not None)
             s.init_from(mask, fg, bg)
-            s.iterate(self.iterations)
-            return finish(s, new)
+            hard = s.hard  # the new graph has no t-links yet
         if not new.any() and self._base is not None:  # all erased: back to the box result
-            s.fg_model, s.bg_model, s.labels = self._base[0], self._base[1], self._base[2].copy()
+            s.fg_model, s.bg_model = self._base
             s.hard = s._take(trimap).copy()
             s.update_tlinks()
             s.cut()
             return finish(s, new)
-        changed = np.flatnonzero(s._take(trimap) != s.hard)
-        s.set_hard(changed, s._take(trimap)[changed])
+        if hard is not None:
+            s.update_tlinks()
+        else:
+            changed = np.flatnonzero(s._take(trimap) != s.hard)
+            s.set_hard(changed, s._take(trimap)[changed])
         s.cut()
         if self.params.refit_on_update:
             s.refit_models()

@@ -98,8 +98,17 @@ class GrabCutSolver:
     def _pick_outside_samples(self, shape: tuple[int, int]) -> None:
         """Background samples from outside the window, subsampled beyond ``params.bg_samples``."""
         y0, y1, x0, x1 = self.window
+        H, W = shape
         outside = np.ones(shape, bool)
         outside[y0:y1, x0:x1] = False
+        r = self.params.bg_ring
+        if r:
+            if r < 1:
+                r = int(round(r * np.sqrt((y1 - y0) * (x1 - x0))))
+            near = np.zeros(shape, bool)
+            near[max(y0 - r, 0):y1 + r, max(x0 - r, 0):x1 + r] = True
+            if (outside & near).sum() >= 100:
+                outside &= near
         idx = np.flatnonzero(outside)
         weights = np.ones(len(idx))
         cap = self.params.bg_samples

@@ -101,13 +101,13 @@ def run(out: Path, md: Path | None, *, name: str, megapixels: float) -> dict:
         app.processEvents()
         time.sleep(0.02)
     meter.start()
-    painted: list[float] = []
+    painted: list[tuple[float, object]] = []  # (time, draft mask shown by that paint)
     original_paint = window.canvas.paintEvent
 
     def paint_hook(event) -> None:
         original_paint(event)
-        if window.canvas.scene.draft_layer is not None:
-            painted.append(time.perf_counter())
+        if window.session is not None and window.canvas.scene.draft_layer is not None:
+            painted.append((time.perf_counter(), window.session.draft.mask))
 
     window.canvas.paintEvent = paint_hook
 
@@ -137,14 +137,14 @@ def run(out: Path, md: Path | None, *, name: str, megapixels: float) -> dict:
         return time.perf_counter()
 
     def wait_painted(since: float, previous, timeout: float = 600.0) -> float | None:
-        """Seconds from ``since`` until a new draft mask (not ``previous``) was painted."""
+        """Seconds from ``since`` until the first paint showing a mask other than ``previous``."""
         end = since + timeout
         while time.perf_counter() < end:
             pump(0.005)
-            session = window.session
-            fresh = session is not None and session.draft.mask is not previous
-            if fresh and not window.controller.busy and painted and painted[-1] > since:
-                return painted[-1] - since
+            shown = [t for t, mask in painted if t > since and mask is not None
+                     and mask is not previous]
+            if shown and not window.controller.busy:
+                return shown[0] - since
         return None
 
     results: dict = {"phases": []}

@@ -48,6 +48,7 @@ def test_bench_writes_json_and_table(
             assert res["box"]["iou"] > 0.8  # an easy disk: both engines must find it
             assert 0 <= res["box"]["error_pct"] < 5 and res["box"]["time_s"] >= 0
             robot = res["robot"]
+            assert robot["set_box_iou"] == res["box"]["iou"]  # same seed: the same cut
             assert len(robot["iou_curve"]) == 4 and robot["n_strokes"] == len(robot["strokes"])
             assert robot["noc90"] == noc(robot["iou_curve"], 0.90, 3)
             assert robot["iou_at_5"] == robot["iou_curve"][3]  # budget 3 < 5: last entry

@@ -30,18 +30,20 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.logical_and(a, b).sum() / max(1, np.logical_or(a, b).sum()))
 
 
-def add_lure_image(project: Project, folder: Path) -> tuple[int, np.ndarray]:
-    """Add a 160x120 image: a red disk (centre (80, 60), radius 25) and, inside the box
-    ``(40, 15, 125, 105)`` but off the disk, a red square at x 104..121, y 22..39 that a
-    box-only cut takes as foreground. Returns ``(image_id, disk truth)``."""
+def add_lure_image(project: Project, folder: Path) -> tuple[int, np.ndarray, np.ndarray]:
+    """Add a 160x120 image: a red disk (centre (80, 60), radius 25) with a red bump
+    (x 100..121, y 52..67) stuck to its right side, which a box-only cut with the box
+    ``(40, 15, 128, 105)`` takes as foreground. Returns ``(image_id, disk truth, bump)``."""
     rng = np.random.default_rng(5)
     h, w = 120, 160
     yy, xx = np.mgrid[:h, :w]
     truth = (yy - 60) ** 2 + (xx - 80) ** 2 <= 25**2
+    bump = np.zeros_like(truth)
+    bump[52:68, 100:122] = True
+    bump &= ~truth
     image = np.empty((h, w, 3), np.float64)
     image[...] = (40, 60, 170)
-    image[truth] = (200, 70, 50)
-    image[22:40, 104:122] = (200, 70, 50)
+    image[truth | bump] = (200, 70, 50)
     image += rng.normal(0, 12, image.shape)
     write_rgb_png(folder / "lure.png", np.clip(image, 0, 255).astype(np.uint8))
-    return project.add_image(folder / "lure.png"), truth
+    return project.add_image(folder / "lure.png"), truth, bump

@@ -41,19 +41,17 @@ def test_box_apply_accept_stores_the_instance(project_image, runner) -> None:
 
 
 def test_background_stroke_removes_a_false_positive(project_image, runner, tmp_path) -> None:
-    project, _, truth = project_image
-    image_id, truth = add_lure_image(project, tmp_path)
+    project, _, _ = project_image
+    image_id, truth, bump = add_lure_image(project, tmp_path)
     session = AnnotationSession(project, image_id)
-    lure = np.zeros_like(truth)
-    lure[22:40, 104:122] = True  # the red square inside the box, outside the disk
-    before = _cut(session, runner, (40, 15, 125, 105)) & lure
-    assert before.sum() > 100, "precondition: the box-only cut takes the red square"
-    stroke = Stroke(2, 4.0, ((106.0, 24.0), (120.0, 38.0), (106.0, 38.0), (120.0, 24.0)))
+    before = _cut(session, runner, (40, 15, 128, 105))
+    assert (before & bump).sum() > 200, "precondition: the box-only cut takes the bump"
+    stroke = Stroke(2, 4.0, ((108.0, 56.0), (120.0, 56.0), (120.0, 64.0), (108.0, 64.0)))
     assert run(session, runner, session.add_stroke(stroke))
     after = session.draft.mask
-    assert (after & lure).sum() < before.sum() / 4
-    assert iou(after, truth) > 0.85
-    assert session.scribble_map()[[24, 24, 31], [106, 120, 113]].tolist() == [2, 2, 2]
+    assert (after & bump).sum() < (before & bump).sum() / 4
+    assert iou(after, truth) > iou(before, truth) and iou(after, truth) > 0.95
+    assert session.scribble_map()[[56, 56, 64], [108, 120, 120]].tolist() == [2, 2, 2]
 
 
 def test_undo_redo_restore_exact_masks_across_strokes(project_image, runner) -> None:

@@ -1,0 +1,111 @@
+"""``segment`` on synthetic images: accuracy, constraints, prior, determinism, purity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import make_disk_image
+from core_helpers import iou
+from grabseg.core import GrabCutParams, segment
+from grabseg.core.postprocess import keep_anchored
+
+BOX = (20, 10, 80, 70)  # around the disk: centre (50, 40), radius 22
+ENGINES = ["native", "opencv"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_box_finds_the_disk(disk_image, engine):
+    image, truth = disk_image
+    mask = segment(image, BOX, engine=engine)
+    assert mask.dtype == np.bool_ and mask.shape == truth.shape
+    assert iou(mask, truth) > 0.95
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_scribbles_only(disk_image, engine):
+    image, truth = disk_image
+    s = np.zeros(truth.shape, np.uint8)
+    s[38:43, 45:55] = 1
+    s[5:8, 5:95] = 2
+    mask = segment(image, scribbles=s, engine=engine)
+    assert iou(mask, truth) > 0.9
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hard_constraints_win(disk_image, engine):
+    image, truth = disk_image
+    s = np.zeros(truth.shape, np.uint8)
+    s[35:45, 45:55] = 2  # background inside the disk
+    s[2:5, 2:5] = 1  # foreground outside the box
+    mask = segment(image, BOX, scribbles=s, engine=engine)
+    assert not mask[s == 2].any()
+    assert mask[s == 1].all()
+    assert iou(mask, truth & (s != 2)) > 0.9
+
+
+def test_uniform_prior_changes_nothing_and_strong_prior_wins(disk_image):
+    image, truth = disk_image
+    base = segment(image, BOX)
+    assert np.array_equal(segment(image, BOX, prior=np.full(truth.shape, 0.5)), base)
+    prior = np.where(truth, 0.0, 0.5)  # "the disk is background"
+    mask = segment(image, BOX, prior=prior, params=GrabCutParams(prior_weight=30.0))
+    assert mask.sum() < 0.05 * truth.sum()
+
+
+def test_prior_sets_the_opencv_start(disk_image):
+    image, truth = disk_image
+    mask = segment(image, BOX, prior=np.where(truth, 0.9, 0.1), engine="opencv")
+    assert iou(mask, truth) > 0.95
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_deterministic(engine):
+    image, _ = make_disk_image(seed=3)
+    a = segment(image, BOX, engine=engine)
+    b = segment(image, BOX, engine=engine, rng=None)
+    c = segment(image, BOX, engine=engine, rng=np.random.default_rng(5))
+    d = segment(image, BOX, engine=engine, rng=5)
+    assert np.array_equal(a, b) and np.array_equal(c, d)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_inputs_are_not_modified(disk_image, engine):
+    image, truth = disk_image
+    s = np.zeros(truth.shape, np.uint8)
+    s[40, 50], s[12, 22] = 1, 2
+    prior = np.where(truth, 0.8, 0.3)
+    copies = image.copy(), s.copy(), prior.copy()
+    segment(image, BOX, scribbles=s, prior=prior, engine=engine)
+    for before, after in zip(copies, (image, s, prior)):
+        assert np.array_equal(before, after)
+
+
+def test_other_pixel_layouts_are_converted(disk_image):
+    image, truth = disk_image
+    grey16 = image[:, :, 0].astype(np.uint16) * 257  # red: the disk is much brighter
+    assert iou(segment(grey16, BOX), truth) > 0.9
+    rgba = np.dstack([image, np.full(truth.shape, 255, np.uint8)])
+    assert iou(segment(rgba, BOX), truth) > 0.95
+    assert iou(segment(image / 255.0, BOX), truth) > 0.95
+
+
+def test_coarse_start_matches_plain_run():
+    image, truth = make_disk_image((160, 200), radius=45, seed=1)
+    box = (45, 25, 155, 135)
+    coarse = segment(image, box, params=GrabCutParams(coarse_nodes=1500))
+    plain = segment(image, box, params=GrabCutParams(coarse_nodes=0))
+    assert iou(coarse, truth) > 0.95 and iou(plain, truth) > 0.95
+    assert iou(coarse, plain) > 0.98
+
+
+def test_keep_anchored_drops_floating_islands():
+    m = np.zeros((20, 30), bool)
+    m[2:12, 2:12] = True  # large
+    m[15:18, 20:23] = True  # small island
+    assert np.array_equal(keep_anchored(m), m & (np.arange(20)[:, None] < 13))
+    anchors = np.zeros_like(m)
+    anchors[16, 21] = True
+    assert np.array_equal(keep_anchored(m, anchors), m)
+    assert np.array_equal(keep_anchored(m, min_fraction=0.05), m)
+    assert not keep_anchored(np.zeros_like(m)).any()
