@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -132,6 +133,7 @@ def main() -> int:
     shot("04-shortcuts.png")
     dialog.close()
     window.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -8,6 +8,7 @@ hand-written text around the blocks is kept.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -38,6 +39,27 @@ def _cpu_model() -> str | None:
     return platform.processor() or None
 
 
+def _engine_fingerprint() -> dict[str, str | None]:
+    """The git commit (read-only ``git rev-parse``) and a SHA-256 of grabseg/core's sources.
+
+    The hash ties the numbers to the engine code even when the tree is not committed.
+    """
+    import subprocess
+
+    import grabseg.core
+
+    core = Path(grabseg.core.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(core.rglob("*.py")):
+        digest.update(path.relative_to(core).as_posix().encode() + b"\0" + path.read_bytes())
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=core, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {"git_commit": commit, "core_sources_sha256": digest.hexdigest()[:16]}
+
+
 def machine_info() -> dict[str, Any]:
     """Where and with what the benchmark ran (versions, CPUs, load average, date)."""
     import cv2
@@ -60,6 +82,7 @@ def machine_info() -> dict[str, Any]:
         "pymaxflow": _version("PyMaxflow"),
         "grabseg": __version__,
         "loadavg_1min": load[0] if load else None,
+        **_engine_fingerprint(),
     }
 
 
@@ -128,7 +151,9 @@ def render_section(result: dict[str, Any], settings: dict[str, Any], machine: di
         f"{settings['max_strokes']} strokes, disc radius {settings['radius']:g} px, stops at IoU "
         f">= {settings['stop_iou']:.2f}. Run {machine['date']} on {machine['cpu_count']} CPUs "
         f"({machine['cpu_model']}), load average {_f(machine['loadavg_1min'], 2)}; Python "
-        f"{machine['python']}, OpenCV {machine['opencv']}, PyMaxflow {machine['pymaxflow']}."
+        f"{machine['python']}, OpenCV {machine['opencv']}, PyMaxflow {machine['pymaxflow']}; "
+        f"commit {(machine.get('git_commit') or 'unknown')[:10]}, grabseg/core sources "
+        f"{machine.get('core_sources_sha256')}."
         + (f" Per-image rows: `{json_path}`." if json_path else ""),
         "",
         f"Regenerate: `{command}`",

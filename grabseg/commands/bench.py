@@ -87,7 +87,12 @@ def run(args: argparse.Namespace) -> int:
         failed += sum(s["n_failed"] for s in summary["engines"].values())
         results.append({"name": ds.name, "path": str(ds.root), "n_images": len(rows),
                         "summary": summary, "rows": rows})
-    machine["loadavg_1min_end"] = machine_info()["loadavg_1min"]
+    end = machine_info()
+    machine["loadavg_1min_end"] = end["loadavg_1min"]
+    machine["core_changed_during_run"] = end["core_sources_sha256"] != machine["core_sources_sha256"]
+    if machine["core_changed_during_run"]:
+        print("grabseg bench: warning: grabseg/core sources changed during the run",
+              file=sys.stderr)
     base = {"schema": "grabseg-bench/1", "command": command,
             "settings": settings.to_json(), "machine": machine}
     per_dataset = bool(args.out) and "{dataset}" in args.out

@@ -45,8 +45,12 @@ def _pair_slices(h: int, w: int, dy: int, dx: int) -> tuple[tuple[slice, slice],
 
 def _sq_diff(image: npt.NDArray[np.uint8], dy: int, dx: int) -> npt.NDArray[np.int32]:
     p, q = _pair_slices(image.shape[0], image.shape[1], dy, dx)
-    d = image[p].astype(np.int32) - image[q]
-    return (d * d).sum(axis=2, dtype=np.int32)
+    a, b = image[p], image[q]
+    out = np.zeros(a.shape[:2], np.int32)
+    for c in range(3):  # per channel: a strided sum over the last axis is slow
+        d = a[:, :, c].astype(np.int32) - b[:, :, c]
+        out += d * d
+    return out
 
 
 def compute_beta(image: npt.NDArray[np.uint8]) -> float:

@@ -184,23 +184,29 @@ def kmeans_components(
 
     Fewer distinct colours than ``n_components`` is fine: surplus clusters stay empty.
     """
-    n = len(colors)
-    x = colors.astype(np.float64)
+    xt = np.ascontiguousarray(colors.T, dtype=np.float64)  # (3, N): no strided reductions
+    n = xt.shape[1]
+
+    def sq_dist(c: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        d = (xt[0] - c[0]) ** 2
+        d += (xt[1] - c[1]) ** 2
+        d += (xt[2] - c[2]) ** 2
+        return d
+
     centers = np.empty((n_components, 3))
-    centers[0] = x[rng.integers(n)]
-    d2 = ((x - centers[0]) ** 2).sum(1)
+    centers[0] = xt[:, rng.integers(n)]
+    d2 = sq_dist(centers[0])
     for i in range(1, n_components):
         total = d2.sum()
         idx = rng.choice(n, p=d2 / total) if total > 0 else rng.integers(n)
-        centers[i] = x[idx]
-        d2 = np.minimum(d2, ((x - centers[i]) ** 2).sum(1))
+        centers[i] = xt[:, idx]
+        np.minimum(d2, sq_dist(centers[i]), out=d2)
     labels = np.zeros(n, np.intp)
     for _ in range(n_iter):
-        dist = np.stack([((x - c) ** 2).sum(1) for c in centers])
-        labels = dist.argmin(0)
+        labels = np.stack([sq_dist(c) for c in centers]).argmin(0)
         counts = np.bincount(labels, minlength=n_components)
         for c in range(3):
-            sums = np.bincount(labels, x[:, c], n_components)
+            sums = np.bincount(labels, xt[c], n_components)
             centers[:, c] = np.where(counts > 0, sums / np.maximum(counts, 1), centers[:, c])
     return labels
 

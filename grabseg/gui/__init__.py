@@ -3,7 +3,3 @@
 Widgets are views of Qt-free objects (``AnnotationSession``, ``ToolSettings``,
 ``Preferences``, ``ImageNavigator``); the main window only wires them together.
 """
-
-from grabseg.gui.qt_compat import protect_singletons
-
-protect_singletons()

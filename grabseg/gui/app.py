@@ -98,4 +98,17 @@ def main(target: str | None = None, *, runner=None) -> int:
     app.aboutToQuit.connect(window.controller.shutdown)
     if warning:
         window.status.showMessage(warning, 10000)
+    _quit_on_ctrl_c(app, window)
     return int(app.exec())
+
+
+def _quit_on_ctrl_c(app, window) -> None:
+    """Ctrl+C in the terminal closes the window cleanly (Qt's loop hides SIGINT from Python)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)  # lets Python run its signal handlers
+    timer.start(250)

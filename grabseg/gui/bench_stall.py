@@ -179,10 +179,12 @@ def run(out: Path, md: Path | None, *, name: str, megapixels: float) -> dict:
     pump(0.1)
     elapsed = time.perf_counter() - t0
     window.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     results.update(
         image=f"{name} upscaled to {width}x{height} ({width * height / 1e6:.1f} MP)",
         tick_ms=TICK_MS, wall_seconds=round(elapsed, 2), python=platform.python_version(),
-        machine=f"{platform.machine()} {os.cpu_count()} cpu", platform=os.environ["QT_QPA_PLATFORM"],
+        machine=f"{platform.machine()} {os.cpu_count()} cpu",
+        platform=os.environ["QT_QPA_PLATFORM"],
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
@@ -218,7 +220,8 @@ def _stroke_plans(mask, box) -> list[tuple[str, str, list[tuple[float, float]]]]
 def markdown(results: dict) -> str:
     lines = [f"Image: {results['image']}; 10 ms timer; {results['machine']}; "
              f"QT_QPA_PLATFORM={results['platform']}.", "",
-             "| phase | longest event-loop stall (ms) | release → mask painted (ms) | status bar |",
+             "| phase | longest event-loop stall (ms) | release → mask painted (ms) "
+             "| status bar |",
              "| --- | --- | --- | --- |"]
     for p in results["phases"]:
         shown = p["release_to_mask_painted_ms"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
 from grabseg.gui.overlay import SCRIBBLE_COLORS, Layer, rgb_to_qimage
 from grabseg.gui.scene import OverlayScene
@@ -109,9 +109,14 @@ class Canvas(QWidget):
 
     # input ---------------------------------------------------------------------
     def _pointer(self, kind: str, event) -> PointerEvent:
+        """The one conversion of a Qt mouse event into image pixels."""
         x, y = self.viewport.to_image(event.position().x(), event.position().y())
         mods = frozenset(name for flag, name in _MODIFIERS.items() if event.modifiers() & flag)
-        return PointerEvent(kind, x, y, _BUTTONS.get(event.button(), "none"), mods)
+        button = _BUTTONS.get(event.button(), "none")
+        if kind == "move":  # a move has no button of its own: report the one held
+            button = next((name for flag, name in _BUTTONS.items() if event.buttons() & flag),
+                          "none")
+        return PointerEvent(kind, x, y, button, mods)
 
     def _feed(self, pointer: PointerEvent) -> None:
         if self._tool is None:
@@ -157,6 +162,13 @@ class Canvas(QWidget):
         steps = event.angleDelta().y() or event.angleDelta().x()
         if steps:
             self.zoom(1.0015**steps, event.position())
+
+    def enterEvent(self, event) -> None:  # noqa: N802
+        """Take keyboard focus (Space pan, ` peek, Esc) unless the user is typing somewhere."""
+        focus = QApplication.focusWidget()
+        if not isinstance(focus, (QLineEdit, QAbstractSpinBox, QComboBox)):
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().enterEvent(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self._mouse = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from grabseg.gui.navigation import STATUS_FILTERS, ImageNavigator, ImageRow
 
-STATUS_COLORS = {"new": None, "pre-labeled": QColor(40, 120, 220), "in progress": QColor(220, 150, 0),
+STATUS_COLORS = {"new": None, "pre-labeled": QColor(40, 120, 220),
+                 "in progress": QColor(220, 150, 0),
                  "done": QColor(30, 160, 60), "skipped": QColor(130, 130, 130),
                  "unreadable": QColor(210, 40, 40)}
 
@@ -117,7 +118,10 @@ class ImageListWidget(QWidget):
         if item is None:
             return
         image_id = item.data(0, Qt.ItemDataRole.UserRole)
+        # Deferred: opening an image may rebuild this list, which must not happen inside
+        # the tree's own signal (the item would be deleted under it).
         if image_id is None:
-            self.problem_chosen.emit(f"{item.text(0)}: {item.data(1, Qt.ItemDataRole.UserRole)}")
+            message = f"{item.text(0)}: {item.data(1, Qt.ItemDataRole.UserRole)}"
+            QTimer.singleShot(0, self, lambda: self.problem_chosen.emit(message))
         else:
-            self.image_chosen.emit(int(image_id))
+            QTimer.singleShot(0, self, lambda: self.image_chosen.emit(int(image_id)))

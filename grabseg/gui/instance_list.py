@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -69,37 +69,54 @@ class InstanceListWidget(QWidget):
 
     def refresh(self, instances: Sequence, classes: Sequence[ClassDef], *, hidden: set[int],
                 selected: int | None) -> None:
+        """Show ``instances`` top (highest z) first; rows are updated in place when the
+        ids are unchanged, so a refresh never deletes the item a signal is about."""
         by_id = {c.id: c for c in classes}
+        ordered = sorted(instances, key=lambda it: it.z, reverse=True)
+        tree = self.tree
         self._updating = True
         try:
-            self.tree.clear()
-            for inst in sorted(instances, key=lambda it: it.z, reverse=True):
-                cls = by_id.get(inst.class_id)
-                item = QTreeWidgetItem([f"#{inst.id}", cls.name if cls else f"class {inst.class_id}",
-                                        inst.source])
-                item.setData(0, Qt.ItemDataRole.UserRole, inst.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, Qt.CheckState.Unchecked if inst.id in hidden
-                                   else Qt.CheckState.Checked)
-                if cls is not None:
-                    item.setIcon(1, color_icon(cls.color))
-                self.tree.addTopLevelItem(item)
+            same = tree.topLevelItemCount() == len(ordered) and all(
+                tree.topLevelItem(k).data(0, Qt.ItemDataRole.UserRole) == inst.id
+                for k, inst in enumerate(ordered))
+            if not same:
+                tree.clear()
+                tree.addTopLevelItems([QTreeWidgetItem() for _ in ordered])
+            for k, inst in enumerate(ordered):
+                self._fill(tree.topLevelItem(k), inst, by_id.get(inst.class_id), hidden)
                 if inst.id == selected:
-                    self.tree.setCurrentItem(item)
+                    tree.setCurrentItem(tree.topLevelItem(k))
+            if selected is None:
+                tree.setCurrentItem(None)
         finally:
             self._updating = False
+
+    @staticmethod
+    def _fill(item: QTreeWidgetItem, inst, cls: ClassDef | None, hidden: set[int]) -> None:
+        item.setText(0, f"#{inst.id}")
+        item.setText(1, cls.name if cls else f"class {inst.class_id}")
+        item.setText(2, inst.source)
+        item.setData(0, Qt.ItemDataRole.UserRole, inst.id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, Qt.CheckState.Unchecked if inst.id in hidden
+                           else Qt.CheckState.Checked)
+        item.setIcon(1, color_icon(cls.color) if cls is not None else QIcon())
 
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if not self._updating and column == 0:
             visible = item.checkState(0) == Qt.CheckState.Checked
             self._toggled = True
-            self.visibility_changed.emit(int(item.data(0, Qt.ItemDataRole.UserRole)), visible)
+            inst_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+            # Deferred: the handlers rebuild this list, which must not happen inside the
+            # item's own signal.
+            QTimer.singleShot(0, self, lambda: self.visibility_changed.emit(inst_id, visible))
 
     def _on_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         if self._toggled:  # the click only toggled the visibility checkbox
             self._toggled = False
             return
-        self.instance_selected.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))
+        inst_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        QTimer.singleShot(0, self, lambda: self.instance_selected.emit(inst_id))
 
     def _move(self, delta: int) -> None:
         inst_id = self.selected_id()

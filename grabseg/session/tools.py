@@ -35,7 +35,11 @@ MIN_RADIUS, MAX_RADIUS = 1.0, 500.0
 
 @dataclass(frozen=True)
 class PointerEvent:
-    """A mouse event in image pixels: ``kind`` press/move/release, ``button`` left/right/middle/none."""
+    """A mouse event in image pixels.
+
+    ``kind`` is press/move/release; ``button`` is left/right/middle/none (the button that
+    changed, or the one held during a move); ``modifiers`` holds "shift"/"ctrl"/"alt".
+    """
 
     kind: str
     x: float
@@ -156,7 +160,8 @@ class BrushTool:
                  alt_label: int | None = None, spacing: float = 0.25) -> None:
         _check_size(width, height)
         if label not in (SCRIBBLE_NONE, SCRIBBLE_FG, SCRIBBLE_BG):
-            raise ValueError(f"label must be 0 (eraser), 1 (foreground) or 2 (background), got {label!r}")
+            raise ValueError(
+                f"label must be 0 (eraser), 1 (foreground) or 2 (background), got {label!r}")
         if not (math.isfinite(radius) and radius > 0):
             raise ValueError(f"radius must be a positive number of pixels, got {radius!r}")
         self.label, self.alt_label, self.radius = label, alt_label, float(radius)

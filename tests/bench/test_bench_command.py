@@ -35,8 +35,9 @@ def test_bench_writes_json_and_table(
     payload = json.loads((tmp_path / "docs" / "bench" / "tiny.json").read_text())
     assert payload["settings"]["engines"] == ["native", "opencv"]
     assert payload["settings"]["max_strokes"] == 3 and payload["settings"]["iterations"] == 3
-    for key in ("cpu_count", "python", "opencv", "pymaxflow", "date"):
+    for key in ("cpu_count", "python", "opencv", "pymaxflow", "date", "core_sources_sha256"):
         assert payload["machine"][key]
+    assert payload["machine"]["core_changed_during_run"] is False
     (ds,) = payload["datasets"]
     assert ds["name"] == "tiny" and ds["n_images"] == 2
     assert [r["name"] for r in ds["rows"]] == ["disk0", "disk1"]

@@ -59,3 +59,12 @@ def drag(canvas, points_image, *, button=Qt.MouseButton.LeftButton, steps: int =
 
 def click(canvas, x: float, y: float) -> None:
     drag(canvas, [(x, y), (x, y)], steps=1)
+
+
+def pixel_at(widget, x: float, y: float) -> tuple[int, int, int]:
+    """RGB that ``widget`` shows at widget point ``(x, y)`` (device pixels on HiDPI screens)."""
+    from PySide6.QtGui import QColor
+
+    ratio = widget.devicePixelRatioF()
+    image = widget.grab().toImage()
+    return QColor(image.pixel(int(x * ratio), int(y * ratio))).getRgb()[:3]

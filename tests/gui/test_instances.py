@@ -36,13 +36,13 @@ def rows(window) -> list[str]:
     return [tree.topLevelItem(k).text(0) for k in range(tree.topLevelItemCount())]
 
 
-def test_list_shows_instances_top_first_and_toggles_visibility(two_instances):
+def test_list_shows_instances_top_first_and_toggles_visibility(two_instances, qtbot):
     window, (low, high) = two_instances
     assert rows(window) == [f"#{high}", f"#{low}"]
     assert [i for i, _ in window.canvas.scene.instance_layers] == [low, high]
     item = window.instance_list.tree.topLevelItem(0)
     item.setCheckState(0, Qt.CheckState.Unchecked)
-    assert not window.session.is_visible(high)
+    qtbot.waitUntil(lambda: not window.session.is_visible(high))
     assert [i for i, _ in window.canvas.scene.instance_layers] == [low]
     item = window.instance_list.tree.topLevelItem(0)
     assert item.checkState(0) == Qt.CheckState.Unchecked
@@ -76,7 +76,7 @@ def test_delete_key_removes_the_selected_instance_and_undo_restores_it(two_insta
     window, (low, high) = two_instances
     before = {i.id: i.mask for i in window.project.instances(window.image_id)}
     window.instance_list.tree.itemClicked.emit(window.instance_list.tree.topLevelItem(1), 1)
-    assert window.session.draft.editing_id == low
+    qtbot.waitUntil(lambda: window.session.draft.editing_id == low)
     qtbot.keyClick(window, Qt.Key.Key_Delete)
     assert [i.id for i in window.project.instances(window.image_id)] == [high]
     assert rows(window) == [f"#{high}"]

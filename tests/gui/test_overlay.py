@@ -23,7 +23,8 @@ def test_rgb_image_pixels_survive_the_conversion(qapp):
 
 
 def test_rgb_to_qimage_rejects_other_layouts():
-    with pytest.raises(ValueError, match=r"expected an \(H, W, 3\) uint8 image, got \(3, 4\) uint8"):
+    message = r"expected an \(H, W, 3\) uint8 image, got \(3, 4\) uint8"
+    with pytest.raises(ValueError, match=message):
         rgb_to_qimage(np.zeros((3, 4), np.uint8))
 
 

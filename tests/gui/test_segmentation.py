@@ -5,9 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from gui_helpers import copy_images, drag, ground_truth, iou, official_box
+from gui_helpers import copy_images, drag, ground_truth, iou, official_box, pixel_at
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from grabseg.core import segment
 from grabseg.io.images import read_image
@@ -32,7 +31,7 @@ def wait_for_mask(qtbot, window, previous=None, timeout=60_000) -> np.ndarray:
 
 
 def interior_point(region: np.ndarray) -> tuple[float, float, float]:
-    """``(x, y, depth)``: the pixel centre deepest inside ``region`` and its distance to the edge."""
+    """``(x, y, depth)``: the pixel centre deepest inside ``region``, and how deep it is."""
     padded = np.pad(region, 1).astype(np.uint8)  # the image border counts as an edge
     dist = cv2.distanceTransform(padded, cv2.DIST_L2, 5)[1:-1, 1:-1]
     i, j = np.unravel_index(int(np.argmax(dist)), dist.shape)
@@ -149,20 +148,16 @@ def test_overlay_colour_is_painted_inside_the_mask(open_window, banana, qtbot):
     (inst,) = window.session.instances
     x, y, depth = interior_point(inst.mask)
     assert depth > 5
-    wx, wy = (int(v) for v in window.canvas.viewport.to_widget(x, y))
+    wx, wy = window.canvas.viewport.to_widget(x, y)
     color = np.array(window.project.classes()[0].color, float)
-    rgb = read_image(folder / f"{NAME}.bmp")[int(y), int(x)].astype(float)
+    rgb = read_image(folder / f"{NAME}.bmp")
     alpha = window.prefs.overlay_opacity
-    shown = QColor(window.canvas.grab().toImage().pixel(wx, wy))
-    expected = rgb * (1 - alpha) + color * alpha
-    assert np.abs(np.array(shown.getRgb()[:3]) - expected).max() <= 12, (shown.getRgb(), expected)
+    expected = rgb[int(y), int(x)] * (1 - alpha) + color * alpha
+    shown = np.array(pixel_at(window.canvas, wx, wy))
+    assert np.abs(shown - expected).max() <= 12, (shown, expected)
     qtbot.keyClick(window, Qt.Key.Key_Tab)  # overlay off: the raw image
-    raw = QColor(window.canvas.grab().toImage().pixel(wx, wy))
-    assert np.abs(np.array(raw.getRgb()[:3]) - rgb).max() <= 12
-    outside = ~inst.mask
-    ox, oy, _ = interior_point(outside)
+    assert np.abs(np.array(pixel_at(window.canvas, wx, wy)) - rgb[int(y), int(x)]).max() <= 12
     qtbot.keyClick(window, Qt.Key.Key_Tab)
-    owx, owy = (int(v) for v in window.canvas.viewport.to_widget(ox, oy))
-    out = QColor(window.canvas.grab().toImage().pixel(owx, owy))
-    raw_out = read_image(folder / f"{NAME}.bmp")[int(oy), int(ox)].astype(float)
-    assert np.abs(np.array(out.getRgb()[:3]) - raw_out).max() <= 12
+    ox, oy, _ = interior_point(~inst.mask)
+    outside = np.array(pixel_at(window.canvas, *window.canvas.viewport.to_widget(ox, oy)))
+    assert np.abs(outside - rgb[int(oy), int(ox)]).max() <= 12
