@@ -94,10 +94,19 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600; keep the usual mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_json(path: str | os.PathLike[str], payload: dict[str, Any]) -> None:
@@ -153,7 +162,8 @@ def render_section(result: dict[str, Any], settings: dict[str, Any], machine: di
         f"({machine['cpu_model']}), load average {_f(machine['loadavg_1min'], 2)}; Python "
         f"{machine['python']}, OpenCV {machine['opencv']}, PyMaxflow {machine['pymaxflow']}; "
         f"commit {(machine.get('git_commit') or 'unknown')[:10]}, grabseg/core sources "
-        f"{machine.get('core_sources_sha256')}."
+        f"{machine.get('core_sources_sha256')}"
+        + (" (changed during the run)." if machine.get("core_changed_during_run") else ".")
         + (f" Per-image rows: `{json_path}`." if json_path else ""),
         "",
         f"Regenerate: `{command}`",

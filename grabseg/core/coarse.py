@@ -60,8 +60,13 @@ def coarse_start(
     p = solver.params
     factor = float(np.sqrt(solver.graph.n_nodes / p.coarse_nodes))
     small, sbox, sscr, spri = downscale(solver.image, factor, box, scribbles, prior)
-    coarse = GrabCutSolver(small, replace(p, coarse_nodes=0, postprocess=False), solver.rng)
-    m = run(coarse, sbox, sscr, spri, p.coarse_iterations)
+    best = None
+    for _ in range(max(1, p.restarts)):
+        c = GrabCutSolver(small, replace(p, coarse_nodes=0, postprocess=False), solver.rng)
+        mm = run(c, sbox, sscr, spri, p.coarse_iterations)
+        if best is None or (c.energies and best[0].energies and c.energies[-1] < best[0].energies[-1]):
+            best = (c, mm)
+    coarse, m = best
     if coarse.fg_model is None or coarse.bg_model is None:  # nothing was learned there
         solver.init_models()
         return

@@ -178,14 +178,17 @@ def fit_soft(
 
 
 def kmeans_components(
-    colors: npt.NDArray[np.float32], n_components: int, rng: np.random.Generator, *, n_iter: int = 10
+    colors: npt.NDArray[np.float32], n_components: int, rng: np.random.Generator, *,
+    sample_weights: npt.NDArray[np.float64] | None = None, n_iter: int = 10,
 ) -> npt.NDArray[np.intp]:
-    """k-means++ seeding then ``n_iter`` Lloyd steps; returns the cluster of each sample, (N,).
+    """Weighted k-means++ seeding then ``n_iter`` Lloyd steps; returns each sample's cluster, (N,).
 
-    Fewer distinct colours than ``n_components`` is fine: surplus clusters stay empty.
+    With ``sample_weights`` (e.g. pixel counts of distinct colours) this is k-means over
+    all the pixels they stand for. Fewer distinct colours than clusters leaves some empty.
     """
     xt = np.ascontiguousarray(colors.T, dtype=np.float64)  # (3, N): no strided reductions
     n = xt.shape[1]
+    w = np.ones(n) if sample_weights is None else np.asarray(sample_weights, np.float64)
 
     def sq_dist(c: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         d = (xt[0] - c[0]) ** 2
@@ -194,20 +197,21 @@ def kmeans_components(
         return d
 
     centers = np.empty((n_components, 3))
-    centers[0] = xt[:, rng.integers(n)]
+    centers[0] = xt[:, rng.choice(n, p=w / w.sum())]
     d2 = sq_dist(centers[0])
     for i in range(1, n_components):
-        total = d2.sum()
-        idx = rng.choice(n, p=d2 / total) if total > 0 else rng.integers(n)
+        pw = d2 * w
+        total = pw.sum()
+        idx = rng.choice(n, p=pw / total) if total > 0 else rng.integers(n)
         centers[i] = xt[:, idx]
         np.minimum(d2, sq_dist(centers[i]), out=d2)
     labels = np.zeros(n, np.intp)
     for _ in range(n_iter):
         labels = np.stack([sq_dist(c) for c in centers]).argmin(0)
-        counts = np.bincount(labels, minlength=n_components)
+        counts = np.bincount(labels, w, n_components)
         for c in range(3):
-            sums = np.bincount(labels, xt[c], n_components)
-            centers[:, c] = np.where(counts > 0, sums / np.maximum(counts, 1), centers[:, c])
+            sums = np.bincount(labels, xt[c] * w, n_components)
+            centers[:, c] = np.where(counts > 0, sums / np.maximum(counts, 1e-12), centers[:, c])
     return labels
 
 

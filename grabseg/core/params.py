@@ -48,7 +48,21 @@ class GrabCutParams:
     refit_on_update : bool
         After a scribble update of a session, refit the colour models once and cut again.
     exact : bool
-        Full-resolution exact cut (True). Reserved for a faster banded path on large images.
+        True turns every large-image approximation off: always the full-resolution graph.
+        False (default) lets windows of more than ``large_threshold`` pixels take the
+        coarse-to-fine path of ``large.py`` (docs/large-images.md).
+    large_threshold : int
+        Node-window pixels above which the coarse-to-fine path is used (unless ``exact``).
+    large_coarse_nodes : int
+        Coarse-to-fine path: about this many s x s blocks on the coarse level (s >= 2).
+    band_radius : int
+        Coarse-to-fine path: half-width k of the full-resolution band around the coarse
+        boundary (0: k = s).
+    large_samples : int
+        Coarse-to-fine path: window pixels sampled to refit the colour models.
+    drift_fraction : float
+        Coarse-to-fine path: a scribble whose pixels are outliers of their label's model
+        for more than this fraction triggers a refit and a full cut (1 disables).
     """
 
     gamma: float = GAMMA
@@ -64,5 +78,11 @@ class GrabCutParams:
     coarse_nodes: int = 20000
     coarse_iterations: int = 5
     refit_on_update: bool = True
-    exact: bool = True
+    exact: bool = False
+    large_threshold: int = 1_500_000
+    large_coarse_nodes: int = 60_000
+    band_radius: int = 0
+    large_samples: int = 100_000
+    drift_fraction: float = 0.5
     bg_ring: float = 0
+    restarts: int = 1

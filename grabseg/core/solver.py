@@ -157,15 +157,20 @@ class GrabCutSolver:
         return w
 
     def init_models(self) -> None:
-        """Seed each model by k-means on pixels drawn from its label, then fit it."""
+        """Seed each model by weighted k-means over all its pixels (as distinct colours), then fit it."""
         k = self.params.n_components
         for fg in (True, False):
             w = self._colour_weights(fg)
             if w.sum() <= 0:
                 continue
-            size = min(self.params.kmeans_samples, int(np.ceil(w.sum())))
-            xs = self.ucolors[np.sort(self.rng.choice(len(w), size=size, p=w / w.sum()))]
-            model = gmm.fit(xs, gmm.kmeans_components(xs, k, self.rng), k)
+            if self.params.kmeans_samples:
+                size = min(self.params.kmeans_samples, int(np.ceil(w.sum())))
+                x = self.ucolors[np.sort(self.rng.choice(len(w), size=size, p=w / w.sum()))]
+                model = gmm.fit(x, gmm.kmeans_components(x, k, self.rng), k)
+            else:
+                used = np.flatnonzero(w)
+                x, wu = self.ucolors[used], w[used]
+                model = gmm.fit(x, gmm.kmeans_components(x, k, self.rng, sample_weights=wu), k, sample_weights=wu)
             self.fg_model, self.bg_model = (model, self.bg_model) if fg else (self.fg_model, model)
         if self.fg_model is None or self.bg_model is None:
             raise ValueError("nothing to learn a colour model from (no foreground or background pixels)")

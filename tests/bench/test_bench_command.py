@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,13 +9,11 @@ from pathlib import Path
 import pytest
 
 from grabseg.bench.metrics import noc
-from grabseg.commands import bench
+from grabseg.cli import main
 
 
 def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="grabseg bench")
-    bench.add_arguments(parser)
-    return bench.run(parser.parse_args(argv))
+    return main(["bench", *argv])
 
 
 def test_bench_writes_json_and_table(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,14 @@ def test_start_marker_without_end_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"found '<!-- bench:a -->' but no '<!-- /bench:a -->'"):
         update_markdown(md, "a", _block("a", "x"))
     assert md.read_text() == "<!-- bench:a -->\nbroken\n"
+
+
+def test_written_files_keep_the_usual_mode(tmp_path: Path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    md = tmp_path / "b.md"
+    update_markdown(md, "a", _block("a", "x"))  # new file: 0666 minus umask, not mkstemp's 0600
+    assert md.stat().st_mode & 0o777 == 0o666 & ~umask
+    md.chmod(0o640)
+    update_markdown(md, "a", _block("a", "y"))  # existing file: its mode is kept
+    assert md.stat().st_mode & 0o777 == 0o640

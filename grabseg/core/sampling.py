@@ -1,0 +1,128 @@
+"""Colour models of the large-image path: subsampled fitting, a 6-bit colour LUT, drift.
+
+- Models are refitted from a fixed random sample of window pixels (each standing for
+  ``n_window / n_samples`` pixels) plus the background sample from outside the window,
+  weighted as ``GrabCutSolver`` weights it.
+- Coarse unaries go through a look-up table over 6 bits per channel (64^3 = 262,144 bins,
+  each evaluated at its centre, once per model update) and one gather per pixel; the
+  full-resolution band uses exact colours.
+- A scribble *drifts* the models when most of its pixels are outliers of their own label's
+  model: their cost exceeds the ``quantile`` of that model's cost over its training sample.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from grabseg.core import gmm
+from grabseg.core.gmm import GaussianMixture
+
+_BINS = np.arange(64, dtype=np.float32) * 4 + 1.5
+#: (262144, 3) float32 centres of the 6-bit colour bins, in code order r << 12 | g << 6 | b.
+LUT_CENTRES = np.stack(np.meshgrid(_BINS, _BINS, _BINS, indexing="ij"), -1).reshape(-1, 3)
+
+
+def lut_costs(model: GaussianMixture) -> npt.NDArray[np.float32]:
+    """``-log p(z)`` of each 6-bit colour bin, (262144,) float32."""
+    return model.neg_log_likelihood(LUT_CENTRES)
+
+
+class Samples:
+    """Fixed pixel sample of one window for refitting models.
+
+    Parameters
+    ----------
+    image : (H, W, 3) uint8
+    window : (y0, y1, x0, x1)
+    n_inside, n_outside : int
+        Sample sizes inside the window and (background) outside it.
+    rng : numpy.random.Generator
+    """
+
+    def __init__(self, image: npt.NDArray[np.uint8], window: tuple[int, int, int, int],
+                 n_inside: int, n_outside: int, rng: np.random.Generator) -> None:
+        H, W = image.shape[:2]
+        y0, y1, x0, x1 = window
+        h, w = y1 - y0, x1 - x0
+        n = h * w
+        if n > n_inside:
+            self.flat = np.unique(rng.integers(0, n, n_inside))
+        else:
+            self.flat = np.arange(n)
+        self.weight = n / len(self.flat)
+        y, x = np.divmod(self.flat, w)
+        self.rgb = image[y + y0, x + x0].astype(np.float32)
+        self.out_rgb, self.out_weight = _outside(image, window, n_outside, rng)
+
+    def fit(self, models: tuple[GaussianMixture, GaussianMixture], fg: npt.NDArray[np.bool_], *,
+            weighted: bool, extra: tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]] | None = None,
+            ) -> tuple[GaussianMixture, GaussianMixture]:
+        """Refit both models from the sample labelled ``fg`` (n,) bool (GrabCut's hard assignment).
+
+        ``extra`` adds pixels (colours (m, 3), labels (m,)) of weight 1, e.g. scribbles.
+        """
+        out = []
+        for is_fg, model in ((True, models[0]), (False, models[1])):
+            sel = fg if is_fg else ~fg
+            parts = [self.rgb[sel]]
+            weights = [np.full(int(sel.sum()), self.weight)]
+            if not is_fg:
+                parts.append(self.out_rgb)
+                weights.append(np.full(len(self.out_rgb), self.out_weight))
+            if extra is not None:
+                esel = extra[1] if is_fg else ~extra[1]
+                parts.append(extra[0][esel])
+                weights.append(np.ones(int(esel.sum())))
+            x, wt = np.concatenate(parts), np.concatenate(weights)
+            if wt.sum() <= 0:
+                out.append(model)
+                continue
+            comp = model.component_log_densities(x, with_weights=weighted).argmax(0)
+            out.append(gmm.fit(x, comp, model.n_components, sample_weights=wt))
+        self.reference = (_upper(out[0], self.rgb[fg], 0.99), _upper(out[1], self.rgb[~fg], 0.99))
+        return out[0], out[1]
+
+
+def _upper(model: GaussianMixture, x: npt.NDArray[np.float32], q: float) -> float:
+    """The ``q`` quantile of a model's cost over its own samples (inf if none)."""
+    return float(np.quantile(model.neg_log_likelihood(x), q)) if len(x) else float("inf")
+
+
+def _outside(image: npt.NDArray[np.uint8], window: tuple[int, int, int, int], cap: int,
+             rng: np.random.Generator) -> tuple[npt.NDArray[np.float32], float]:
+    """Up to ``cap`` uniform background samples from outside the window (rejection sampling)."""
+    H, W = image.shape[:2]
+    y0, y1, x0, x1 = window
+    n_out = H * W - (y1 - y0) * (x1 - x0)
+    if n_out == 0:
+        return np.zeros((0, 3), np.float32), 0.0
+    if n_out <= cap:
+        mask = np.ones((H, W), bool)
+        mask[y0:y1, x0:x1] = False
+        return image[mask].astype(np.float32), 1.0
+    ys, xs = [], []
+    got = 0
+    while got < cap:
+        y = rng.integers(0, H, 2 * cap)
+        x = rng.integers(0, W, 2 * cap)
+        keep = ~((y >= y0) & (y < y1) & (x >= x0) & (x < x1))
+        ys.append(y[keep])
+        xs.append(x[keep])
+        got += int(keep.sum())
+    y, x = np.concatenate(ys)[:cap], np.concatenate(xs)[:cap]
+    return image[y, x].astype(np.float32), n_out / cap
+
+
+def drifted(models: tuple[GaussianMixture, GaussianMixture], reference: tuple[float, float],
+            rgb: npt.NDArray[np.float32], fg: npt.NDArray[np.bool_], *, fraction: float) -> bool:
+    """Whether more than ``fraction`` of scribbled pixels (colours ``rgb``, labels ``fg``) are
+    outliers of their label's model (cost above that model's ``reference`` quantile)."""
+    if len(rgb) == 0:
+        return False
+    bad = np.zeros(len(rgb), bool)
+    for is_fg, model, ref in ((True, models[0], reference[0]), (False, models[1], reference[1])):
+        sel = fg == is_fg
+        if sel.any():
+            bad[sel] = model.neg_log_likelihood(rgb[sel]) > ref
+    return bool(bad.mean() > fraction)
