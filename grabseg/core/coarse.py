@@ -42,7 +42,9 @@ def downscale(
     small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
     sbox = scale_box(box, w / W, h / H, (h, w))
     sscr = None if scribbles is None else cv2.resize(scribbles, (w, h), interpolation=cv2.INTER_NEAREST)
-    spri = None if prior is None else cv2.resize(prior.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
+    spri = None
+    if prior is not None:
+        spri = cv2.resize(prior.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
     return small, sbox, sscr, spri
 
 
@@ -60,13 +62,8 @@ def coarse_start(
     p = solver.params
     factor = float(np.sqrt(solver.graph.n_nodes / p.coarse_nodes))
     small, sbox, sscr, spri = downscale(solver.image, factor, box, scribbles, prior)
-    best = None
-    for _ in range(max(1, p.restarts)):
-        c = GrabCutSolver(small, replace(p, coarse_nodes=0, postprocess=False), solver.rng)
-        mm = run(c, sbox, sscr, spri, p.coarse_iterations)
-        if best is None or (c.energies and best[0].energies and c.energies[-1] < best[0].energies[-1]):
-            best = (c, mm)
-    coarse, m = best
+    coarse = GrabCutSolver(small, replace(p, coarse_nodes=0, postprocess=False), solver.rng)
+    m = run(coarse, sbox, sscr, spri, p.coarse_iterations)
     if coarse.fg_model is None or coarse.bg_model is None:  # nothing was learned there
         solver.init_models()
         return

@@ -31,6 +31,8 @@ OFFSETS: tuple[tuple[int, int, float], ...] = (
     (1, -1, float(np.sqrt(0.5))),
 )
 PRIOR_EPS = 1e-4
+Ids = npt.NDArray[np.intp]
+Caps = npt.NDArray[np.float64]
 
 
 def _pair_slices(h: int, w: int, dy: int, dx: int) -> tuple[tuple[slice, slice], tuple[slice, slice]]:
@@ -82,7 +84,7 @@ def nlinks(
     *,
     beta: float,
     gamma: float,
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+) -> tuple[Ids, Ids, Caps, Caps, Caps]:
     """Edges among nodes, and t-links to fixed neighbours, for an image crop.
 
     Parameters
@@ -120,7 +122,8 @@ def nlinks(
         ii.append(a[both])
         jj.append(b[both])
         ww.append(wt[both])
-        for node, other_fixed_fg, sel in ((a, fixed_fg[q], (a >= 0) & (b < 0)), (b, fixed_fg[p], (b >= 0) & (a < 0))):
+        one_sided = ((a, fixed_fg[q], (a >= 0) & (b < 0)), (b, fixed_fg[p], (b >= 0) & (a < 0)))
+        for node, other_fixed_fg, sel in one_sided:
             n, wsel, fg = node[sel], wt[sel], other_fixed_fg[sel]
             b_src += np.bincount(n[fg], wsel[fg], n_nodes)
             b_snk += np.bincount(n[~fg], wsel[~fg], n_nodes)

@@ -153,66 +153,54 @@ def fit(
     return GaussianMixture(n / total, means, covs)
 
 
-def fit_soft(
-    colors: npt.NDArray[np.float32],
-    resp: npt.NDArray[np.floating],
-    *,
-    sample_weights: npt.NDArray[np.float64] | None = None,
-) -> GaussianMixture:
-    """Weighted ML fit (an EM M-step) from responsibilities ``resp`` (K, N) of samples (N, 3)."""
-    k = resp.shape[0]
-    w = np.ones(colors.shape[0]) if sample_weights is None else sample_weights
-    x = colors.astype(np.float64)
-    rw = resp.astype(np.float64) * w[None, :]
-    n = rw.sum(1)
-    total = n.sum()
-    if total <= 0:
-        raise ValueError("cannot fit a colour model to zero samples")
-    safe = np.maximum(n, 1e-12)
-    means = (rw @ x) / safe[:, None]
-    covs = np.einsum("kn,na,nb->kab", rw, x, x) / safe[:, None, None] - means[:, :, None] * means[:, None, :]
-    dead = n <= 1e-9 * total
-    covs[dead] = np.eye(3)
-    weights = np.where(dead, 0.0, n) / total
-    return GaussianMixture(weights, means, covs)
-
-
 def kmeans_components(
     colors: npt.NDArray[np.float32], n_components: int, rng: np.random.Generator, *,
-    sample_weights: npt.NDArray[np.float64] | None = None, n_iter: int = 10,
+    sample_weights: npt.NDArray[np.float64] | None = None, n_iter: int = 10, attempts: int = 1,
 ) -> npt.NDArray[np.intp]:
-    """Weighted k-means++ seeding then ``n_iter`` Lloyd steps; returns each sample's cluster, (N,).
+    """Weighted k-means (k-means++ seeding, ``n_iter`` Lloyd steps); each sample's cluster, (N,).
 
     With ``sample_weights`` (e.g. pixel counts of distinct colours) this is k-means over
-    all the pixels they stand for. Fewer distinct colours than clusters leaves some empty.
+    all the pixels they stand for. With ``attempts`` > 1 the most compact of several
+    seedings is kept (as ``cv2.kmeans``). Fewer distinct colours than clusters leaves some
+    clusters empty.
     """
     xt = np.ascontiguousarray(colors.T, dtype=np.float64)  # (3, N): no strided reductions
+    w = np.ones(xt.shape[1]) if sample_weights is None else np.asarray(sample_weights, np.float64)
+    best: tuple[float, npt.NDArray[np.intp]] | None = None
+    for _ in range(attempts):
+        labels, inertia = _kmeans_once(xt, w, n_components, rng, n_iter)
+        if best is None or inertia < best[0]:
+            best = (inertia, labels)
+    assert best is not None
+    return best[1]
+
+
+def _sq_dist(xt: npt.NDArray[np.float64], c: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    d = (xt[0] - c[0]) ** 2
+    d += (xt[1] - c[1]) ** 2
+    d += (xt[2] - c[2]) ** 2
+    return d
+
+
+def _kmeans_once(xt: npt.NDArray[np.float64], w: npt.NDArray[np.float64], k: int,
+                 rng: np.random.Generator, n_iter: int) -> tuple[npt.NDArray[np.intp], float]:
     n = xt.shape[1]
-    w = np.ones(n) if sample_weights is None else np.asarray(sample_weights, np.float64)
-
-    def sq_dist(c: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        d = (xt[0] - c[0]) ** 2
-        d += (xt[1] - c[1]) ** 2
-        d += (xt[2] - c[2]) ** 2
-        return d
-
-    centers = np.empty((n_components, 3))
+    centers = np.empty((k, 3))
     centers[0] = xt[:, rng.choice(n, p=w / w.sum())]
-    d2 = sq_dist(centers[0])
-    for i in range(1, n_components):
+    d2 = _sq_dist(xt, centers[0])
+    for i in range(1, k):
         pw = d2 * w
         total = pw.sum()
-        idx = rng.choice(n, p=pw / total) if total > 0 else rng.integers(n)
-        centers[i] = xt[:, idx]
-        np.minimum(d2, sq_dist(centers[i]), out=d2)
-    labels = np.zeros(n, np.intp)
-    for _ in range(n_iter):
-        labels = np.stack([sq_dist(c) for c in centers]).argmin(0)
-        counts = np.bincount(labels, w, n_components)
+        centers[i] = xt[:, rng.choice(n, p=pw / total) if total > 0 else rng.integers(n)]
+        np.minimum(d2, _sq_dist(xt, centers[i]), out=d2)
+    for _ in range(n_iter + 1):
+        dist = np.stack([_sq_dist(xt, c) for c in centers])
+        labels = dist.argmin(0)
+        counts = np.bincount(labels, w, k)
         for c in range(3):
-            sums = np.bincount(labels, xt[c] * w, n_components)
+            sums = np.bincount(labels, xt[c] * w, k)
             centers[:, c] = np.where(counts > 0, sums / np.maximum(counts, 1e-12), centers[:, c])
-    return labels
+    return labels, float((dist.min(0) * w).sum())
 
 
 def from_opencv(model: npt.ArrayLike, *, bgr: bool = True) -> GaussianMixture:

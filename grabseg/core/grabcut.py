@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from grabseg.core import _validation as v
+from grabseg.core import large
 from grabseg.core.coarse import coarse_start
 from grabseg.core.gmm import from_opencv
 from grabseg.core.opencv_engine import OpenCVGrabCut
@@ -83,6 +85,7 @@ def segment(
     engine: str = "native",
     rng: Any = None,
     params: GrabCutParams | None = None,
+    exact: bool | None = None,
 ) -> npt.NDArray[np.bool_]:
     """Cut one object out of an image with GrabCut (Rother, Kolmogorov & Blake 2004).
 
@@ -108,6 +111,10 @@ def segment(
         Seeds k-means and subsampling; None is a fixed seed (deterministic).
     params : GrabCutParams, optional
         Native engine settings (defaults: docs/engine.md).
+    exact : bool, optional
+        Overrides ``params.exact``. Native node windows above ``params.large_threshold``
+        pixels take the coarse-to-fine path of ``grabseg.core.large`` unless exact
+        (docs/large-images.md); True always cuts the full-resolution graph.
 
     Returns
     -------
@@ -144,6 +151,10 @@ def segment(
     if engine == "opencv":
         return OpenCVGrabCut(img, gen).start(box_t, scr, pri, iterations)
     p = params if params is not None else GrabCutParams()
+    if exact is not None:
+        p = replace(p, exact=bool(exact))
+    if large.dispatch(p, shape, box_t, scr):
+        return large.LargeGrabCut(img, p, gen).start(box_t, scr, pri, iterations)
     return run_native(GrabCutSolver(img, p, gen), box_t, scr, pri, iterations)
 
 

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from grabseg.core import gmm, links, sampling
 from grabseg.core.energy import prior_costs
 from grabseg.core.multilevel import BG, FG, CoarseLevel, FineGraph, Frame, band_of, block_sums, upsample
+from grabseg.core.large_strokes import StrokeUpdates
 from grabseg.core.params import GrabCutParams
 from grabseg.core.postprocess import keep_anchored
 
@@ -54,12 +55,19 @@ def use_large_path(params: GrabCutParams, window_pixels: int) -> bool:
     return not params.exact and window_pixels > params.large_threshold
 
 
+def dispatch(params: GrabCutParams, shape: tuple[int, int], box: Box | None,
+             scribbles: npt.NDArray[np.uint8] | None) -> bool:
+    """Whether ``segment`` / ``GrabCutSession`` should take this path for these prompts."""
+    y0, y1, x0, x1 = node_window(shape, box, scribbles)
+    return use_large_path(params, (y1 - y0) * (x1 - x0))
+
+
 def block_size(params: GrabCutParams, window_pixels: int) -> int:
     """Coarse block size s >= 2 giving about ``params.large_coarse_nodes`` blocks."""
     return max(2, int(round(np.sqrt(window_pixels / max(params.large_coarse_nodes, 1)))))
 
 
-class LargeGrabCut:
+class LargeGrabCut(StrokeUpdates):
     """Coarse-to-fine GrabCut state of one image (see the module docstring).
 
     Parameters
@@ -101,12 +109,14 @@ class LargeGrabCut:
         self.s = block_size(p, n)
         self.k = p.band_radius or self.s
         self.coarse = CoarseLevel(f, self.s, beta=self.beta, gamma=p.gamma)
-        self.samples = sampling.Samples(self.image, window, p.large_samples, p.bg_samples, self.rng)
-        self._sample_blocks = self.coarse.block_of(self.samples.flat, f.w)
         self._hist = np.bincount(f.codes[f.hard == 0], minlength=1 << 18).astype(np.float64)
+        outside = self._outside_sample(window)
+        start = self._initial(box, scribbles, prior) if models is None else None
+        self.samples = sampling.Samples(self.image, window, p.large_samples, outside, self.rng)
+        self._sample_blocks = self.coarse.block_of(self.samples.flat, f.w)
         t1 = time.perf_counter()
         if models is None:
-            models, fg = self._initial(box, scribbles, prior)
+            models, fg = self._start_labels(start, box)
             rounds = self._rounds(models, fg, iterations)
         else:
             self.models = models
@@ -120,33 +130,43 @@ class LargeGrabCut:
                       "coarse_s": t2 - t1, "band_s": time.perf_counter() - t2}
         return self.mask()
 
-    def _initial(self, box, scribbles, prior) -> tuple[tuple[gmm.GaussianMixture, gmm.GaussianMixture], npt.NDArray[np.bool_]]:
-        """Models and sample labels from GrabCut on a small copy (the standard engine)."""
-        from grabseg.core.coarse import downscale
-        from grabseg.core.grabcut import run_native
+    def _outside_sample(self, window: Box) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64]]:
+        """Background sample outside the window, drawn by ``GrabCutSolver`` itself (same rng use)."""
         from grabseg.core.solver import GrabCutSolver
 
-        p, f = self.params, self.frame
-        factor = max(1.0, float(np.sqrt(f.h * f.w / max(p.coarse_nodes, 1))))
-        small, sbox, sscr, spri = downscale(self.image, factor, box, scribbles, prior)
-        solver = GrabCutSolver(small, replace(p, coarse_nodes=0, postprocess=False, exact=True), self.rng)
-        m = run_native(solver, sbox, sscr, spri, p.coarse_iterations)
-        H, W = self.image.shape[:2]
-        y, x = np.divmod(self.samples.flat, f.w)
-        sy = np.minimum(((y + f.window[0]) * m.shape[0]) // H, m.shape[0] - 1)
-        sx = np.minimum(((x + f.window[2]) * m.shape[1]) // W, m.shape[1] - 1)
-        fg = m[sy, sx]
-        if solver.fg_model is None or solver.bg_model is None or not fg.any():
-            fg = np.ones(len(fg), bool) if box is not None else f.hard[self.samples.flat] == FG
+        solver = GrabCutSolver(self.image, self.params, self.rng, beta=self.beta)
+        solver.window = window
+        solver._pick_outside_samples(self.image.shape[:2])
+        return solver.out_rgb, solver.out_weights
+
+    def _initial(self, box, scribbles, prior) -> tuple | None:
+        """``coarse.coarse_start`` (GrabCut on a small copy, the standard engine's own start)."""
+        from grabseg.core.coarse import coarse_start
+        from grabseg.core.grabcut import run_native
+
+        n, p = self.frame.h * self.frame.w, self.params
+        if not p.coarse_nodes or n <= 2 * p.coarse_nodes:
+            return None
+        start = _Start(self.image, p, self.rng, n)
+        coarse_start(start, box, scribbles, prior, run_native)
+        return start.result
+
+    def _start_labels(self, start: tuple | None, box: Box | None):
+        """Models and sample labels from the small-copy start (k-means if it learned nothing)."""
+        f = self.frame
+        if start is None:
+            fg = np.ones(len(self.samples.flat), bool) if box is not None else f.hard[self.samples.flat] == FG
             return self._kmeans_models(fg), fg
-        return (solver.fg_model, solver.bg_model), fg
+        mask, fg_model, bg_model = start
+        y, x = np.divmod(self.samples.flat, f.w)
+        return (fg_model, bg_model), mask[y + f.window[0], x + f.window[2]]
 
     def _kmeans_models(self, fg: npt.NDArray[np.bool_]) -> tuple[gmm.GaussianMixture, gmm.GaussianMixture]:
         k, out = self.params.n_components, []
         for x in (self.samples.rgb[fg], np.concatenate([self.samples.rgb[~fg], self.samples.out_rgb])):
             if len(x) == 0:
                 raise ValueError("nothing to learn a colour model from (no foreground or background pixels)")
-            x = x[:self.params.kmeans_samples]
+            x = x[:max(self.params.kmeans_samples, 1000)]
             out.append(gmm.fit(x, gmm.kmeans_components(x, k, self.rng), k))
         return out[0], out[1]
 
@@ -199,6 +219,23 @@ class LargeGrabCut:
         flow = self.coarse.solve()
         return flow + float(self._hist @ self._lut_bg) + float(np.minimum(unary, 0).sum())
 
+    def _uncertainty(self) -> None:
+        """Per block: data-term gain of flipping the pixels that prefer the other label, and an
+        estimate of the cut that carving them out costs (sign changes x mean edge weight)."""
+        f, s = self.frame, self.s
+        d = self._pixel_unary(None, f.hard).reshape(f.h, f.w)
+        unary = self.coarse.unary.reshape(self.coarse.nby, self.coarse.nbx)
+        neg = d < 0
+        changes = np.zeros(d.shape, np.float32)
+        changes[:, 1:] = neg[:, 1:] != neg[:, :-1]
+        changes[1:, :] += neg[1:, :] != neg[:-1, :]
+        np.maximum(d, 0, out=d)  # what flipping fg -> bg would save
+        to_bg = block_sums(d, s)
+        per_edge = self.coarse.outline.reshape(unary.shape) / (4 * s)
+        n = block_sums(changes, s)
+        cost = np.where(n > 0, np.minimum(n, 4 * s) * per_edge, 4 * s * per_edge)
+        self._gain = (to_bg, to_bg - unary, cost)  # bg -> fg: sum max(-d, 0) = sum max(d, 0) - sum d
+
     # ---- full-resolution band -------------------------------------------------------------
     def _band(self, r0: int, r1: int, c0: int, c1: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint8]]:
         """Band (nodes) and coarse labels of window rows r0:r1, cols c0:c1."""
@@ -208,9 +245,16 @@ class LargeGrabCut:
         pad = ((int(e0 == 0), int(e1 == h)), (int(g0 == 0), int(g1 == w)))
         up_p = np.pad(up, pad)
         band = band_of(up_p, k)
+        eta = self.params.uncertain_ratio
+        if eta > 0:
+            lab = self.coarse.labels
+            gain = np.where(lab, self._gain[0], self._gain[1])
+            unsure = gain > eta * self._gain[2]
+            uu = np.pad(upsample(unsure, self.s, (h, w), rows=(e0, e1), cols=(g0, g1)).astype(np.uint8), pad)
+            band |= band_of(uu, k) | uu.astype(bool)
         hard = np.pad(self.frame.hard.reshape(h, w)[e0:e1, g0:g1], pad)
-        contra = ((hard == FG) & (up_p == 0)) | ((hard == BG) & (up_p == 1))
-        if contra.any():
+        contra = (((hard == FG) & (up_p == 0)) | ((hard == BG) & (up_p == 1))) & ~band
+        if contra.any():  # scribbles the blocks contradict, away from their boundary
             band |= band_of(contra.astype(np.uint8), k) | contra
         t, l = r0 - e0 + pad[0][0], c0 - g0 + pad[1][0]
         return band[t:t + r1 - r0, l:l + c1 - c0], up[r0 - e0:r1 - e0, c0 - g0:c1 - g0]
@@ -221,6 +265,8 @@ class LargeGrabCut:
 
     def _global_band(self) -> None:
         f = self.frame
+        if self.params.uncertain_ratio > 0:
+            self._uncertainty()
         band, up = self._band(0, f.h, 0, f.w)
         self.labels = up.ravel().copy()
         self.free = band.ravel()
@@ -228,102 +274,49 @@ class LargeGrabCut:
         self.fine = self._fine_graph(nodes)
         self.labels[nodes] = self.fine.solve()
 
+    def exact_labels(self) -> npt.NDArray[np.bool_]:
+        """The exact full-resolution min-cut of the current energy (same models, scribbles,
+        prior), raw (H, W) bool, by the standard solver: for verification only (at 12 MP it
+        takes tens of seconds and several GB)."""
+        import warnings
+
+        from grabseg.core.grabcut import make_trimap
+        from grabseg.core.solver import GrabCutSolver
+
+        solver = GrabCutSolver(self.image, replace(self.params, exact=True), np.random.default_rng(0), beta=self.beta)
+        trimap, window = make_trimap(self.image.shape[:2], self.box, self.scribbles)
+        solver.build(trimap, window, prior=self.prior_map, has_box=self.box is not None)
+        with warnings.catch_warnings():  # the background sample is not used here
+            warnings.simplefilter("ignore", UserWarning)
+            solver.init_labels()
+        solver.fg_model, solver.bg_model = self.models
+        solver.update_tlinks()
+        solver.cut()
+        return solver.mask()
+
     def mask(self) -> npt.NDArray[np.bool_]:
         """The current (H, W) bool mask, post-processed as ``grabcut.finish`` does."""
         out = np.zeros(self.image.shape[:2], bool)
         y0, y1, x0, x1 = self.frame.window
-        out[y0:y1, x0:x1] = self.labels.reshape(self.frame.h, self.frame.w).view(bool)
-        if self.params.postprocess:
-            anchors = None if self.scribbles is None else self.scribbles == FG
-            out = keep_anchored(out, anchors, min_fraction=self.params.min_island)
+        win = self.labels.reshape(self.frame.h, self.frame.w).view(bool)
+        if self.params.postprocess:  # all foreground and its anchors lie in the window
+            anchors = None if self.scribbles is None else self.scribbles[y0:y1, x0:x1] == FG
+            win = keep_anchored(win, anchors, min_fraction=self.params.min_island)
+        out[y0:y1, x0:x1] = win
         return out
 
-    # ---- scribbles on a warm state ------------------------------------------------------------
-    def update(self, scribbles: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-        """Apply the full scribble map (0 none, 1 fg, 2 bg); returns the new (H, W) mask."""
-        t0 = time.perf_counter()
-        old = self.scribbles if self.scribbles is not None else np.zeros(scribbles.shape, np.uint8)
-        diff = np.flatnonzero(old.ravel() != scribbles.ravel())
-        self.scribbles = scribbles.copy()
-        if len(diff) == 0:
-            return self.mask()
-        H, W = self.image.shape[:2]
-        ys, xs = np.divmod(diff, W)
-        y0, y1, x0, x1 = self.frame.window
-        values = scribbles.ravel()[diff]
-        inside = (ys >= y0) & (ys < y1) & (xs >= x0) & (xs < x1)
-        if np.any(values[~inside] == FG):  # the window grows: new frame, warm models
-            self.stats = {"path": "rebuild"}
-            return self.start(self.box, scribbles, self.prior_map, 1, models=self.models)
-        flat = ((ys[inside] - y0) * self.frame.w + xs[inside] - x0).astype(np.int64)
-        if len(flat) == 0:  # background scribbles outside the window change nothing
-            return self.mask()
-        new, old_hard = values[inside], self.frame.hard[flat].copy()
-        self.frame.hard[flat] = new
-        self._hist += np.bincount(self.frame.codes[flat[old_hard != 0]], minlength=1 << 18)
-        self._hist -= np.bincount(self.frame.codes[flat[new != 0]], minlength=1 << 18)
-        marked = flat[new != 0]
-        if not scribbles.any() and self.models is not self.base_models:
-            self.models, path = self.base_models, "recut"
-            self._recut()
-        elif len(marked) and sampling.drifted(self.models, self.samples.reference, self.frame.colours(marked),
-                                              new[new != 0] == FG, fraction=self.params.drift_fraction):
-            fg = self.labels[self.samples.flat].astype(bool)
-            extra = (self.frame.colours(marked), new[new != 0] == FG)
-            self.models, path = self.samples.fit(self.models, fg, weighted=self.params.weighted_assignment,
-                                                 extra=extra), "refit"
-            self._recut()
-        else:
-            path = self._stroke(flat, old_hard, new)
-        self.stats = {"path": path, "update_s": time.perf_counter() - t0, "fine_px": len(self.fine.nodes)}
-        return self.mask()
 
-    def _recut(self) -> None:
-        """Cut the whole window again with the current models (coarse level, then the band)."""
-        self._coarse_cut()
-        self._global_band()
+class _Start:
+    """Stand-in solver for ``coarse.coarse_start``: records the labels and models it starts from."""
 
-    def _stroke(self, flat: npt.NDArray[np.int64], old_hard: npt.NDArray[np.uint8],
-                new: npt.NDArray[np.uint8]) -> str:
-        """Coarse re-solve with reuse, then the fine labels around the change; returns the path."""
-        c = self.coarse
-        blocks = c.block_of(flat, self.frame.w)
-        delta = np.bincount(blocks, self._pixel_unary(flat, new) - self._pixel_unary(flat, old_hard))
-        touched = np.flatnonzero(np.bincount(blocks, minlength=len(delta)) > 0)
-        before = c.labels.copy()
-        c.set_unary(c.unary[touched] + delta[touched], touched)
-        c.solve()
-        flipped = np.flatnonzero(before.ravel() != c.labels.ravel())
-        return self._refine(flat, flipped)
+    def __init__(self, image: npt.NDArray[np.uint8], params: GrabCutParams, rng: np.random.Generator,
+                 n_nodes: int) -> None:
+        self.image, self.params, self.rng = image, replace(params, exact=True), rng
+        self.graph = type("G", (), {"n_nodes": n_nodes})()
+        self.result: tuple | None = None
 
-    def _refine(self, flat: npt.NDArray[np.int64], flipped: npt.NDArray[np.int64]) -> str:
-        """Re-solve the fine labels in a rectangle around changed pixels and flipped blocks."""
-        f, s, m = self.frame, self.s, self.k + 2
-        ys, xs = np.divmod(flat, f.w)
-        by, bx = np.divmod(flipped, self.coarse.nbx)
-        r0 = min(int(ys.min()), int(by.min()) * s if len(by) else f.h) - m
-        r1 = max(int(ys.max()) + 1, (int(by.max()) + 1) * s if len(by) else 0) + m
-        c0 = min(int(xs.min()), int(bx.min()) * s if len(bx) else f.w) - m
-        c1 = max(int(xs.max()) + 1, (int(bx.max()) + 1) * s if len(bx) else 0) + m
-        r0, r1, c0, c1 = max(r0, 0), min(r1, f.h), max(c0, 0), min(c1, f.w)
-        band, up = self._band(r0, r1, c0, c1)
-        lab = self.labels.reshape(f.h, f.w)
-        free = self.free.reshape(f.h, f.w)
-        old = lab[r0:r1, c0:c1].copy()
-        lab[r0:r1, c0:c1] = np.where(band, old, up)
-        if np.array_equal(free[r0:r1, c0:c1], band):  # the warm graph covers the band here
-            ry, rx = np.nonzero(~band & (old != up))
-            self.fine.update_fixed(self.labels, ((ry + r0) * f.w + rx + c0).astype(np.int64))
-            pos = np.searchsorted(self.fine.nodes, flat)
-            ok = pos < len(self.fine.nodes)
-            ok[ok] = self.fine.nodes[pos[ok]] == flat[ok]
-            self.fine.update_tlinks(np.unique(pos[ok]))
-            self.labels[self.fine.nodes] = self.fine.solve()
-            return "reuse"
-        ny, nx = np.nonzero(band)
-        nodes = ((ny + r0) * f.w + nx + c0).astype(np.int64)
-        self.free[:] = False
-        self.free[nodes] = True
-        self.fine = self._fine_graph(nodes)
-        self.labels[nodes] = self.fine.solve()
-        return "local"
+    def init_from(self, mask, fg_model, bg_model) -> None:
+        self.result = (mask, fg_model, bg_model)
+
+    def init_models(self) -> None:
+        self.result = None

@@ -3,8 +3,9 @@
 :class:`Frame` holds one node window of an image: its crop (window plus a one-pixel ring),
 packed colours, 6-bit colour codes and the hard-constraint map. :class:`CoarseLevel` is the
 GrabCut energy restricted to labellings constant on s x s blocks (block unaries are sums of
-pixel unaries, block n-links sums of the fine n-links between the two blocks), so a coarse
-labelling costs exactly what its upsampled labelling costs at full resolution.
+pixel unaries, block n-links sums of the fine n-links between the two blocks, scaled by
+:data:`ISOTROPY`), so a coarse labelling costs what its upsampled labelling costs at full
+resolution, with staircase boundaries priced like the smooth boundaries of a fine cut.
 :class:`FineGraph` is the full-resolution energy on a node set (a band) with every other
 window pixel fixed to a given label; its t-links can be changed and the cut re-solved with
 ``reuse_trees`` (exact). Maths and measurements: docs/large-images.md.
@@ -21,6 +22,10 @@ from grabseg.core.gmm import GaussianMixture
 from grabseg.core.graph import CutGraph
 
 UNKNOWN, FG, BG = 0, 1, 2  # hard-constraint codes (as the trimap of solver.py)
+#: Scale of the coarse n-links: a block boundary is a staircase, whose length averaged over
+#: uniformly distributed boundary orientations is 4/pi times the Euclidean length that the
+#: fine 8-connected cut pays, so pi/4 makes the coarse boundary cost unbiased on average.
+ISOTROPY = float(np.pi / 4)
 
 
 class Frame:
@@ -123,7 +128,7 @@ class CoarseLevel:
         self.s, self.shape = s, (frame.h, frame.w)
         self.nby, self.nbx = -(-frame.h // s), -(-frame.w // s)
         nb = self.nby * self.nbx
-        bl = links.block_links(frame.image[y0:y1, x0:x1], s, beta=beta, gamma=gamma)
+        bl = links.block_links(frame.image[y0:y1, x0:x1], s, beta=beta, gamma=gamma * ISOTROPY)
         ids = np.arange(nb).reshape(self.nby, self.nbx)
         pairs = ((ids[:, :-1], ids[:, 1:], bl["right"]), (ids[:-1], ids[1:], bl["down"]),
                  (ids[:-1, :-1], ids[1:, 1:], bl["down_right"]), (ids[:-1, 1:], ids[1:, :-1], bl["down_left"]))
@@ -131,11 +136,13 @@ class CoarseLevel:
         j = np.concatenate([b.ravel() for _, b, _ in pairs])
         wt = np.concatenate([c.ravel() for _, _, c in pairs])
         keep = wt > 0
+        self.outline = np.bincount(i, wt, nb) + np.bincount(j, wt, nb)  # cost of isolating a block
         self.graph = CutGraph(nb, int(keep.sum()))
         self.graph.add_edges(i[keep], j[keep], wt[keep])
         flat, ring = frame.ring_links(beta=beta, gamma=gamma)
         by, bx = np.divmod(flat, frame.w)
         self.border = np.bincount((by // s) * self.nbx + bx // s, ring, nb)
+        self.outline += self.border
         self.unary = np.zeros(nb)
         self.labels = np.zeros((self.nby, self.nbx), bool)
 

@@ -46,7 +46,9 @@ def base_trimap(
     return m
 
 
-def with_scribbles(base: npt.NDArray[np.uint8], scribbles: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.uint8]:
+def with_scribbles(
+    base: npt.NDArray[np.uint8], scribbles: npt.NDArray[np.uint8] | None
+) -> npt.NDArray[np.uint8]:
     """A copy of ``base`` with scribbles as GC_FGD (1) / GC_BGD (2)."""
     m = base.copy()
     if scribbles is not None:

@@ -31,7 +31,18 @@ class GrabCutParams:
         Cap on background pixels from outside the node window used to learn the
         background model; beyond it they are subsampled, weighted so the model is unbiased.
     kmeans_samples : int
-        Pixels drawn to seed each colour model by k-means.
+        Coarse-to-fine path: pixels drawn to seed each colour model by k-means (the
+        standard engine runs weighted k-means over all pixels, as distinct colours).
+    bg_ring : float
+        The background model learns from the pixels outside the box within this distance
+        of it (a fraction of sqrt(box area); pixels elsewhere are ignored unless fewer than
+        100 are in the ring). 0 uses every pixel outside, as OpenCV.
+    kmeans_attempts : int
+        k-means seedings per colour model; the most compact is kept.
+    box_slack : float
+        Inside the box, an inner band of this width (fraction of the shorter box side) starts
+        as background, on box sides not on the image border (a box is drawn with some slack
+        around its object). Only the start: these pixels stay unknown to the cut. 0 disables.
     prior_weight : float
         ``w`` of the prior data term ``-w log p`` / ``-w log(1 - p)``.
     postprocess : bool
@@ -61,8 +72,12 @@ class GrabCutParams:
     large_samples : int
         Coarse-to-fine path: window pixels sampled to refit the colour models.
     drift_fraction : float
-        Coarse-to-fine path: a scribble whose pixels are outliers of their label's model
-        for more than this fraction triggers a refit and a full cut (1 disables).
+        Coarse-to-fine path: a scribble with more than this fraction of pixels whose colour
+        neither model covers triggers a refit and a full cut (1 disables).
+    uncertain_ratio : float
+        Coarse-to-fine path: a block joins the band when flipping the pixels whose own data
+        term prefers the other label would save more than this times the cost of the
+        block's outline (0 disables).
     """
 
     gamma: float = GAMMA
@@ -84,5 +99,7 @@ class GrabCutParams:
     band_radius: int = 0
     large_samples: int = 100_000
     drift_fraction: float = 0.5
-    bg_ring: float = 0
-    restarts: int = 1
+    uncertain_ratio: float = 0.05
+    bg_ring: float = 0.15
+    box_slack: float = 0.03
+    kmeans_attempts: int = 1

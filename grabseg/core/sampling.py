@@ -6,8 +6,8 @@
 - Coarse unaries go through a look-up table over 6 bits per channel (64^3 = 262,144 bins,
   each evaluated at its centre, once per model update) and one gather per pixel; the
   full-resolution band uses exact colours.
-- A scribble *drifts* the models when most of its pixels are outliers of their own label's
-  model: their cost exceeds the ``quantile`` of that model's cost over its training sample.
+- A scribble *drifts* the models when most of its pixels are outliers of both models:
+  their cost exceeds the 0.99 quantile of each model's cost over its own training sample.
 """
 
 from __future__ import annotations
@@ -35,14 +35,15 @@ class Samples:
     ----------
     image : (H, W, 3) uint8
     window : (y0, y1, x0, x1)
-    n_inside, n_outside : int
-        Sample sizes inside the window and (background) outside it.
+    n_inside : int
+        Sample size inside the window (all of it when smaller).
+    outside : ((m, 3) colours, (m,) weights)
+        The background sample from outside the window (drawn as ``GrabCutSolver`` does).
     rng : numpy.random.Generator
     """
 
-    def __init__(self, image: npt.NDArray[np.uint8], window: tuple[int, int, int, int],
-                 n_inside: int, n_outside: int, rng: np.random.Generator) -> None:
-        H, W = image.shape[:2]
+    def __init__(self, image: npt.NDArray[np.uint8], window: tuple[int, int, int, int], n_inside: int,
+                 outside: tuple[npt.NDArray, npt.NDArray[np.float64]], rng: np.random.Generator) -> None:
         y0, y1, x0, x1 = window
         h, w = y1 - y0, x1 - x0
         n = h * w
@@ -53,7 +54,9 @@ class Samples:
         self.weight = n / len(self.flat)
         y, x = np.divmod(self.flat, w)
         self.rgb = image[y + y0, x + x0].astype(np.float32)
-        self.out_rgb, self.out_weight = _outside(image, window, n_outside, rng)
+        self.out_rgb = np.asarray(outside[0], np.float32)
+        self.out_weights = np.asarray(outside[1], np.float64)
+        self.reference = (float("inf"), float("inf"))
 
     def fit(self, models: tuple[GaussianMixture, GaussianMixture], fg: npt.NDArray[np.bool_], *,
             weighted: bool, extra: tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]] | None = None,
@@ -69,7 +72,7 @@ class Samples:
             weights = [np.full(int(sel.sum()), self.weight)]
             if not is_fg:
                 parts.append(self.out_rgb)
-                weights.append(np.full(len(self.out_rgb), self.out_weight))
+                weights.append(self.out_weights)
             if extra is not None:
                 esel = extra[1] if is_fg else ~extra[1]
                 parts.append(extra[0][esel])
@@ -89,40 +92,16 @@ def _upper(model: GaussianMixture, x: npt.NDArray[np.float32], q: float) -> floa
     return float(np.quantile(model.neg_log_likelihood(x), q)) if len(x) else float("inf")
 
 
-def _outside(image: npt.NDArray[np.uint8], window: tuple[int, int, int, int], cap: int,
-             rng: np.random.Generator) -> tuple[npt.NDArray[np.float32], float]:
-    """Up to ``cap`` uniform background samples from outside the window (rejection sampling)."""
-    H, W = image.shape[:2]
-    y0, y1, x0, x1 = window
-    n_out = H * W - (y1 - y0) * (x1 - x0)
-    if n_out == 0:
-        return np.zeros((0, 3), np.float32), 0.0
-    if n_out <= cap:
-        mask = np.ones((H, W), bool)
-        mask[y0:y1, x0:x1] = False
-        return image[mask].astype(np.float32), 1.0
-    ys, xs = [], []
-    got = 0
-    while got < cap:
-        y = rng.integers(0, H, 2 * cap)
-        x = rng.integers(0, W, 2 * cap)
-        keep = ~((y >= y0) & (y < y1) & (x >= x0) & (x < x1))
-        ys.append(y[keep])
-        xs.append(x[keep])
-        got += int(keep.sum())
-    y, x = np.concatenate(ys)[:cap], np.concatenate(xs)[:cap]
-    return image[y, x].astype(np.float32), n_out / cap
-
-
 def drifted(models: tuple[GaussianMixture, GaussianMixture], reference: tuple[float, float],
-            rgb: npt.NDArray[np.float32], fg: npt.NDArray[np.bool_], *, fraction: float) -> bool:
-    """Whether more than ``fraction`` of scribbled pixels (colours ``rgb``, labels ``fg``) are
-    outliers of their label's model (cost above that model's ``reference`` quantile)."""
+            rgb: npt.NDArray[np.float32], *, fraction: float) -> bool:
+    """Whether more than ``fraction`` of scribbled pixels (colours ``rgb``, (n, 3)) are colours
+    that neither model covers: their cost exceeds each model's ``reference`` quantile.
+
+    A scribble on a mislabelled region is *not* drift: its colours are well explained by
+    the other model, and the hard constraint alone corrects the cut.
+    """
     if len(rgb) == 0:
         return False
-    bad = np.zeros(len(rgb), bool)
-    for is_fg, model, ref in ((True, models[0], reference[0]), (False, models[1], reference[1])):
-        sel = fg == is_fg
-        if sel.any():
-            bad[sel] = model.neg_log_likelihood(rgb[sel]) > ref
+    bad = models[0].neg_log_likelihood(rgb) > reference[0]
+    bad &= models[1].neg_log_likelihood(rgb) > reference[1]
     return bool(bad.mean() > fraction)

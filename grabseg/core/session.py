@@ -6,16 +6,20 @@ re-solves with ``maxflow(reuse_trees=True)`` (Kohli & Torr 2005, exact), then re
 colour models once and cuts again (as one ``GC_EVAL`` round of OpenCV does). Clearing
 every scribble restores the box result exactly (the models learned for the box are kept).
 An opencv session keeps the GC trimap and the two 1x65 model arrays and runs ``GC_EVAL``.
+Native node windows above ``params.large_threshold`` pixels are served by
+``grabseg.core.large.LargeGrabCut`` (coarse-to-fine, warm band graph) unless ``exact``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from grabseg.core import _validation as v
+from grabseg.core import large
 from grabseg.core.grabcut import finish, make_trimap, run_native
 from grabseg.core.opencv_engine import OpenCVGrabCut
 from grabseg.core.params import GrabCutParams
@@ -35,6 +39,8 @@ class GrabCutSession:
         outside the box).
     rng : numpy.random.Generator, int or None
     params : GrabCutParams, optional
+    exact : bool, optional
+        Overrides ``params.exact``: True turns the large-image approximations off.
 
     Examples
     --------
@@ -44,12 +50,14 @@ class GrabCutSession:
     """
 
     def __init__(self, image: Any, *, engine: str = "native", iterations: int = 5,
-                 rng: Any = None, params: GrabCutParams | None = None) -> None:
+                 rng: Any = None, params: GrabCutParams | None = None, exact: bool | None = None) -> None:
         self.image = v.check_image(image)
         self.engine = v.check_engine(engine)
         self.iterations = v.check_iterations(iterations)
         self.rng = v.check_rng(rng)
         self.params = params if params is not None else GrabCutParams()
+        if exact is not None:
+            self.params = replace(self.params, exact=bool(exact))
         shape = self.image.shape[:2]
         self.box: tuple[int, int, int, int] | None = None
         self.prior: npt.NDArray[np.floating] | None = None
@@ -59,6 +67,7 @@ class GrabCutSession:
         self._cv: OpenCVGrabCut | None = None
         self._base: tuple[Any, Any] | None = None
         self._beta: float | None = None
+        self._large: large.LargeGrabCut | None = None
 
     def _new_solver(self) -> GrabCutSolver:
         solver = GrabCutSolver(self.image, self.params, self.rng, beta=self._beta)
@@ -87,9 +96,34 @@ class GrabCutSession:
             self._cv = OpenCVGrabCut(self.image, self.rng)
             self.mask = self._cv.start(self.box, None, self.prior, self.iterations)
             return self.mask.copy()
+        self._large = self._solver = None
+        if large.dispatch(self.params, shape, self.box, None):
+            self.mask = self._start_large(self.box, None)
+            return self.mask.copy()
         self._solver = self._new_solver()
         self.mask = run_native(self._solver, self.box, None, self.prior, self.iterations)
         self._base = (self._solver.fg_model, self._solver.bg_model)
+        return self.mask.copy()
+
+    def _start_large(self, box: tuple[int, int, int, int] | None,
+                     scribbles: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.bool_]:
+        self._large = large.LargeGrabCut(self.image, self.params, self.rng, beta=self._beta)
+        self._beta = self._large.beta
+        return self._large.start(box, scribbles, self.prior, self.iterations)
+
+    def reiterate(self, rounds: int = 1) -> npt.NDArray[np.bool_]:
+        """Refit the colour models to the current labels and cut again, ``rounds`` times.
+
+        Scribble updates of a large-image session keep the models warm (see
+        ``grabseg.core.large``); this is the explicit "learn again" step. The opencv
+        engine and a session with nothing cut yet return the current mask.
+        """
+        rounds = v.check_iterations(rounds)
+        if self._large is not None:
+            self.mask = self._large.reiterate(rounds)
+        elif self._solver is not None and self.engine == "native":
+            self._solver.iterate(rounds)
+            self.mask = finish(self._solver, self.scribbles)
         return self.mask.copy()
 
     def update(self, scribbles: Any) -> npt.NDArray[np.bool_]:
@@ -103,10 +137,14 @@ class GrabCutSession:
         if np.array_equal(old, new):
             return self.mask.copy()
         if self.box is None and not (new == 1).any():  # scribbles alone mark nothing yet
-            self._solver, self._cv = None, None
+            self._solver, self._cv, self._large = None, None, None
             self.mask = np.zeros(new.shape, bool)
         elif self.engine == "opencv":
             self.mask = self._update_opencv(old, new)
+        elif self._large is not None:
+            self.mask = self._large.update(new)
+        elif self._solver is None and large.dispatch(self.params, new.shape, None, new):
+            self.mask = self._start_large(None, new)
         elif self._solver is None:
             self._solver = self._new_solver()
             self.mask = run_native(self._solver, None, new, self.prior, self.iterations)

@@ -48,7 +48,8 @@ class GrabCutSolver:
     # ---- graph over a window ------------------------------------------------------------
     def build(self, trimap: npt.NDArray[np.uint8], window: tuple[int, int, int, int], *,
               prior: npt.NDArray[np.floating] | None = None, has_box: bool = True,
-              nodes: npt.NDArray[np.bool_] | None = None, fixed_fg: npt.NDArray[np.bool_] | None = None) -> None:
+              nodes: npt.NDArray[np.bool_] | None = None,
+              fixed_fg: npt.NDArray[np.bool_] | None = None) -> None:
         """Make the graph: nodes are the pixels of ``window`` (or ``nodes`` inside it).
 
         Parameters
@@ -72,7 +73,8 @@ class GrabCutSolver:
         inside[y0 - py0:y1 - py0, x0 - px0:x1 - px0] = True
         if nodes is not None:
             inside &= nodes[py0:py1, px0:px1]
-        self.node_flat = None if nodes is None else np.flatnonzero(inside[y0 - py0:y1 - py0, x0 - px0:x1 - px0])
+        in_window = inside[y0 - py0:y1 - py0, x0 - px0:x1 - px0]
+        self.node_flat = None if nodes is None else np.flatnonzero(in_window)
         n = int(inside.sum())
         ids = np.full(inside.shape, -1, np.intp)
         ids[inside] = np.arange(n)
@@ -96,15 +98,13 @@ class GrabCutSolver:
         return flat if self.node_flat is None else flat[self.node_flat]
 
     def _pick_outside_samples(self, shape: tuple[int, int]) -> None:
-        """Background samples from outside the window, subsampled beyond ``params.bg_samples``."""
+        """Background samples from outside the window (near it if ``params.bg_ring``), subsampled
+        beyond ``params.bg_samples`` with weights that keep the model unbiased."""
         y0, y1, x0, x1 = self.window
-        H, W = shape
         outside = np.ones(shape, bool)
         outside[y0:y1, x0:x1] = False
-        r = self.params.bg_ring
-        if r:
-            if r < 1:
-                r = int(round(r * np.sqrt((y1 - y0) * (x1 - x0))))
+        if self.params.bg_ring > 0:  # only the ring near the box (as the MSR protocol's trimaps)
+            r = max(1, int(round(self.params.bg_ring * np.sqrt((y1 - y0) * (x1 - x0)))))
             near = np.zeros(shape, bool)
             near[max(y0 - r, 0):y1 + r, max(x0 - r, 0):x1 + r] = True
             if (outside & near).sum() >= 100:
@@ -131,6 +131,10 @@ class GrabCutSolver:
         """Initial labels: hard pixels as given, unknown ones foreground inside a box."""
         self.labels = self.hard != BG
         self.learnable = np.ones(len(self.hard), bool) if self.has_box else self.hard != UNKNOWN
+        if self.params.box_slack and self.has_box:
+            ring = self._border_ring(self.params.box_slack, image_sides=False) & (self.hard == UNKNOWN)
+            if (~ring & (self.hard == UNKNOWN)).any():
+                self.labels &= ~ring
         if len(self.out_rgb) == 0 and not np.any(self.hard == BG):
             warnings.warn("no background pixels to learn from (the box covers the whole image and no "
                           "scribble marks background); learning the background from the image's border "
@@ -139,12 +143,25 @@ class GrabCutSolver:
             self.labels &= ~ring
             self.learnable |= ring
 
-    def _border_ring(self) -> npt.NDArray[np.bool_]:
+    def _border_ring(self, frac: float = 0.05, image_sides: bool = True) -> npt.NDArray[np.bool_]:
+        """The window's inner band of width ``frac * min(h, w)``; without ``image_sides``, only
+        along window sides that are not on the image border."""
         y0, y1, x0, x1 = self.window
+        H, W = self.image.shape[:2]
         h, w = y1 - y0, x1 - x0
-        r = max(1, int(round(0.05 * min(h, w))))
-        ring = np.ones((h, w), bool)
-        ring[r:h - r, r:w - r] = False
+        r = max(1, int(round(frac * min(h, w))))
+        ring = np.zeros((h, w), bool)
+        for side, on_border in (("top", y0 == 0), ("bottom", y1 == H), ("left", x0 == 0), ("right", x1 == W)):
+            if on_border and not image_sides:
+                continue
+            if side == "top":
+                ring[:r] = True
+            elif side == "bottom":
+                ring[h - r:] = True
+            elif side == "left":
+                ring[:, :r] = True
+            else:
+                ring[:, w - r:] = True
         return ring.ravel() if self.node_flat is None else ring.ravel()[self.node_flat]
 
     def _colour_weights(self, fg: bool) -> npt.NDArray[np.float64]:
@@ -163,14 +180,11 @@ class GrabCutSolver:
             w = self._colour_weights(fg)
             if w.sum() <= 0:
                 continue
-            if self.params.kmeans_samples:
-                size = min(self.params.kmeans_samples, int(np.ceil(w.sum())))
-                x = self.ucolors[np.sort(self.rng.choice(len(w), size=size, p=w / w.sum()))]
-                model = gmm.fit(x, gmm.kmeans_components(x, k, self.rng), k)
-            else:
-                used = np.flatnonzero(w)
-                x, wu = self.ucolors[used], w[used]
-                model = gmm.fit(x, gmm.kmeans_components(x, k, self.rng, sample_weights=wu), k, sample_weights=wu)
+            used = np.flatnonzero(w)
+            x, wu = self.ucolors[used], w[used]
+            comp = gmm.kmeans_components(x, k, self.rng, sample_weights=wu,
+                                         attempts=self.params.kmeans_attempts)
+            model = gmm.fit(x, comp, k, sample_weights=wu)
             self.fg_model, self.bg_model = (model, self.bg_model) if fg else (self.fg_model, model)
         if self.fg_model is None or self.bg_model is None:
             raise ValueError("nothing to learn a colour model from (no foreground or background pixels)")
@@ -254,7 +268,8 @@ class GrabCutSolver:
         if self.node_flat is None:
             out[y0:y1, x0:x1] = self.labels.reshape(y1 - y0, x1 - x0)
         else:
-            win = np.zeros((y1 - y0) * (x1 - x0), bool) if self.fixed_fg is None else self.fixed_fg.ravel().copy()
+            n = (y1 - y0) * (x1 - x0)
+            win = np.zeros(n, bool) if self.fixed_fg is None else self.fixed_fg.ravel().copy()
             win[self.node_flat] = self.labels
             out[y0:y1, x0:x1] = win.reshape(y1 - y0, x1 - x0)
         return out

@@ -48,7 +48,8 @@ def test_box_fractional(disk_image):
 
 
 def test_scribbles_wrong_shape(disk_image):
-    with pytest.raises(ValueError, match=r"scribbles must have the image's shape \(80, 100\), got shape \(80, 99\)"):
+    msg = r"scribbles must have the image's shape \(80, 100\), got shape \(80, 99\)"
+    with pytest.raises(ValueError, match=msg):
         segment(disk_image[0], BOX, scribbles=np.zeros((80, 99), np.uint8))
 
 

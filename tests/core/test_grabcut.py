@@ -109,3 +109,39 @@ def test_keep_anchored_drops_floating_islands():
     assert np.array_equal(keep_anchored(m, anchors), m)
     assert np.array_equal(keep_anchored(m, min_fraction=0.05), m)
     assert not keep_anchored(np.zeros_like(m)).any()
+
+
+def _built_solver(image, box, params):
+    from grabseg.core.grabcut import make_trimap
+    from grabseg.core.solver import GrabCutSolver
+
+    solver = GrabCutSolver(image, params, np.random.default_rng(0))
+    trimap, window = make_trimap(image.shape[:2], box, None)
+    solver.build(trimap, window)
+    solver.init_labels()
+    return solver
+
+
+def test_background_model_learns_from_the_ring_around_the_box():
+    image = np.zeros((100, 100, 3), np.uint8)
+    image[:, :] = (0, 0, 200)  # blue everywhere...
+    image[:, 80:] = (0, 200, 0)  # ...green far right, more than a ring away from the box
+    box = (30, 30, 60, 60)  # ring width 0.15 * 30 = 4.5 -> 4 px
+    ring = _built_solver(image, box, GrabCutParams(bg_ring=0.15))
+    assert len(ring.out_rgb) == 38 * 38 - 30 * 30
+    assert not (ring.out_rgb[:, 1] == 200).any()
+    everything = _built_solver(image, box, GrabCutParams(bg_ring=0, bg_samples=10**6))
+    assert len(everything.out_rgb) == 100 * 100 - 30 * 30
+    assert (everything.out_rgb[:, 1] == 200).any()
+
+
+def test_box_slack_starts_an_inner_band_as_background_except_on_image_sides():
+    image, _ = make_disk_image()
+    box = (0, 10, 80, 70)  # its left side is on the image border
+    solver = _built_solver(image, box, GrabCutParams(box_slack=0.05))
+    labels = solver.labels.reshape(60, 80)
+    assert not labels[:3].any() and not labels[-3:].any() and not labels[:, -3:].any()
+    assert labels[3:-3, :-3].all()  # the left band (image border) starts foreground
+    assert (solver.hard == 0).all()  # the band is only a start: it stays unknown
+    plain = _built_solver(image, box, GrabCutParams(box_slack=0))
+    assert plain.labels.all()

@@ -49,7 +49,8 @@ def test_tiny_chain_flow_and_cut():
 def test_random_graph_matches_brute_force(seed):
     rng = np.random.default_rng(seed)
     n = 7
-    edges = [(i, j, float(rng.uniform(0, 3))) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.5]
+    edges = [(i, j, float(rng.uniform(0, 3)))
+             for i in range(n) for j in range(i + 1, n) if rng.random() < 0.5]
     src, snk = rng.uniform(-2, 4, n), rng.uniform(-2, 4, n)
     g = make(n, edges, src, snk)
     flow = g.solve()
@@ -62,7 +63,8 @@ def test_random_graph_matches_brute_force(seed):
 def test_set_tlinks_then_reuse_trees_is_exact(seed):
     rng = np.random.default_rng(seed)
     n = 8
-    edges = [(i, j, float(rng.uniform(0, 3))) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.4]
+    edges = [(i, j, float(rng.uniform(0, 3)))
+             for i in range(n) for j in range(i + 1, n) if rng.random() < 0.4]
     src, snk = rng.uniform(0, 4, n), rng.uniform(0, 4, n)
     g = make(n, edges, src, snk)
     g.solve()
