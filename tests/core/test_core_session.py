@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import make_disk_image
+from synthetic import make_disk_image
 from core_helpers import iou
 from grabseg.core import GrabCutSession, segment
 

@@ -97,7 +97,8 @@ def test_block_sums_and_upsample():
 # ---- the coarse-to-fine cut against the exact cut ---------------------------------------------
 def test_coarse_to_fine_matches_the_exact_cut_of_the_same_energy():
     image, truth, box = blob_image(1000, 1200)  # 1.2 MP
-    cut = large.LargeGrabCut(image, GrabCutParams(large_threshold=0, postprocess=False), np.random.default_rng(0))
+    params = GrabCutParams(large_threshold=0, large_coarse_nodes=30_000, postprocess=False)
+    cut = large.LargeGrabCut(image, params, np.random.default_rng(0))
     fast = cut.start(box, None, None, 5)
     assert cut.stats["s"] >= 4 and cut.stats["band_px"] < 0.3 * cut.stats["window_px"]
     exact = cut.exact_labels()
