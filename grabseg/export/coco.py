@@ -44,6 +44,21 @@ def coco_info(kind: str) -> dict[str, Any]:
     return {"description": f"COCO {kind} exported by grabseg", "version": __version__}
 
 
+def write_coco_sets(ctx: Any, kind: str, sets: dict[str | None, dict[str, list]],
+                    classes: list) -> None:
+    """Write one ``annotations/{kind}[_{split}].json`` per split (COCO and COCO panoptic)."""
+    categories = coco_categories(classes)
+    for split, data in sorted(sets.items(), key=lambda kv: kv[0] or ""):
+        name = f"{kind}_{split}.json" if split else f"{kind}.json"
+        ctx.write_json(f"annotations/{name}", {
+            "info": coco_info(kind),
+            "licenses": [],
+            "images": data["images"],
+            "annotations": data["annotations"],
+            "categories": categories,
+        })
+
+
 class CocoExporter(Exporter):
     """COCO instances with RLE (default) or polygon segmentation."""
 
@@ -100,16 +115,7 @@ class CocoExporter(Exporter):
         return [_flat(p.exterior) for p in parts]
 
     def finish(self) -> None:
-        categories = coco_categories(self.classes)
-        for split, data in sorted(self._sets.items(), key=lambda kv: kv[0] or ""):
-            name = f"instances_{split}.json" if split else "instances.json"
-            self.ctx.write_json(f"annotations/{name}", {
-                "info": coco_info("instances"),
-                "licenses": [],
-                "images": data["images"],
-                "annotations": data["annotations"],
-                "categories": categories,
-            })
+        write_coco_sets(self.ctx, "instances", self._sets, self.classes)
         if self._kept_rle:
             self.ctx.report.warnings.append(
                 f"{self._kept_rle} instance(s) with holes were written as RLE, "

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from grabseg.export.base import Exporter, ImageItem
-from grabseg.export.coco import coco_categories, coco_info
+from grabseg.export.coco import write_coco_sets
 from grabseg.export.png import encode_png
 from grabseg.masks import mask_area, mask_bbox
 
@@ -104,16 +104,7 @@ class PanopticExporter(Exporter):
         return segments
 
     def finish(self) -> None:
-        categories = coco_categories(self.classes)
-        for split, data in sorted(self._sets.items(), key=lambda kv: kv[0] or ""):
-            name = f"panoptic_{split}.json" if split else "panoptic.json"
-            self.ctx.write_json(f"annotations/{name}", {
-                "info": coco_info("panoptic"),
-                "licenses": [],
-                "images": data["images"],
-                "annotations": data["annotations"],
-                "categories": categories,
-            })
+        write_coco_sets(self.ctx, "panoptic", self._sets, self.classes)
 
 
 def _unique_id(color: tuple[int, int, int], used: set[int], rng: np.random.Generator) -> int:
