@@ -124,16 +124,22 @@ def native_comparison(shared: Path, seeds: int, limit: int | None, log) -> dict[
         image, truth = load_item(item)
         row: dict[str, Any] = {"name": item.name}
         for seed in range(seeds):
-            for label, params in (("standard", GrabCutParams(exact=True)), ("large", GrabCutParams(large_threshold=0))):
+            masks = {}
+            for label, params in (("standard", GrabCutParams(exact=True)), ("large", GrabCutParams(large_threshold=0)),
+                                  ("default", GrabCutParams())):
                 t = time.perf_counter()
-                mask = segment(image, item.box.as_tuple(), rng=seed, params=params)
-                row.setdefault(f"{label}_iou", []).append(round(iou(mask, truth), 5))
+                masks[label] = segment(image, item.box.as_tuple(), rng=seed, params=params)
                 row.setdefault(f"{label}_s", []).append(round(time.perf_counter() - t, 3))
+                if label != "default":
+                    row.setdefault(f"{label}_iou", []).append(round(iou(masks[label], truth), 5))
+            row.setdefault("default_identical", []).append(bool(np.array_equal(masks["default"], masks["standard"])))
         rows.append(row)
         log(f"native {item.name}: standard {np.mean(row['standard_iou']):.4f} large {np.mean(row['large_iou']):.4f}")
     per_seed = {k: [round(float(np.mean([r[f'{k}_iou'][s] for r in rows])), 5) for s in range(seeds)]
                 for k in ("standard", "large")}
     return {"rows": rows, "mean_iou_per_seed": per_seed,
+            "default_params_identical_to_standard": int(sum(sum(r["default_identical"]) for r in rows)),
+            "runs": len(rows) * seeds,
             "mean_iou": {k: round(float(np.mean(v)), 5) for k, v in per_seed.items()},
             "difference_points": round(100 * (np.mean(per_seed["large"]) - np.mean(per_seed["standard"])), 2)}
 
@@ -251,7 +257,9 @@ def render(result: dict[str, Any]) -> str:
         lines += ["", f"grabcut-dev at its own size ({len(nat['rows'])} images, seeds 0..{len(nat['mean_iou_per_seed']['standard']) - 1}): "
                   f"mean IoU standard path {nat['mean_iou']['standard']} (per seed {nat['mean_iou_per_seed']['standard']}), "
                   f"large path forced {nat['mean_iou']['large']} (per seed {nat['mean_iou_per_seed']['large']}); "
-                  f"difference {nat['difference_points']} IoU points."]
+                  f"difference {nat['difference_points']} IoU points. With the default parameters (the dispatcher) "
+                  f"{nat['default_params_identical_to_standard']} of {nat['runs']} masks are identical to the standard "
+                  "path's."]
     lines.append("<!-- /bench:large -->")
     return "\n".join(lines)
 

@@ -131,7 +131,7 @@ def run_exact(spec: dict[str, Any]) -> dict[str, Any]:
                    for n in ("fg", "bg"))
     cut = large.LargeGrabCut(image, GrabCutParams(), np.random.default_rng(0), beta=float(saved["beta"]))
     cut.box, cut.scribbles, cut.prior_map = tuple(spec["box"]), None, None
-    cut.models = models
+    cut.fg_model, cut.bg_model = models  # (the models setter would also build LUTs of a frame)
     t = time.perf_counter()
     exact = cut.exact_labels()
     out = {"exact_s": round(time.perf_counter() - t, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}

@@ -192,7 +192,8 @@ class LargeGrabCut(StrokeUpdates):
     @models.setter
     def models(self, value: tuple[gmm.GaussianMixture, gmm.GaussianMixture]) -> None:
         self.fg_model, self.bg_model = value
-        self._lut_fg, self._lut_bg = sampling.lut_costs(value[0]), sampling.lut_costs(value[1])
+        f = self.frame
+        self._lut_fg, self._lut_bg = (sampling.lut_costs(m, f.bins, f.bin_rgb) for m in value)
         self._lut_d = self._lut_fg - self._lut_bg
 
     def _pixel_unary(self, flat: npt.NDArray[np.int64] | None, hard: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
@@ -219,7 +220,7 @@ class LargeGrabCut(StrokeUpdates):
         flow = self.coarse.solve()
         return flow + float(self._hist @ self._lut_bg) + float(np.minimum(unary, 0).sum())
 
-    def _uncertainty(self) -> None:
+    def _uncertainty(self) -> npt.NDArray[np.float64]:
         """Per block: data-term gain of flipping the pixels that prefer the other label, and an
         estimate of the cut that carving them out costs (sign changes x mean edge weight)."""
         f, s = self.frame, self.s
@@ -234,7 +235,26 @@ class LargeGrabCut(StrokeUpdates):
         per_edge = self.coarse.outline.reshape(unary.shape) / (4 * s)
         n = block_sums(changes, s)
         cost = np.where(n > 0, np.minimum(n, 4 * s) * per_edge, 4 * s * per_edge)
-        self._gain = (to_bg, to_bg - unary, cost)  # bg -> fg: sum max(-d, 0) = sum max(d, 0) - sum d
+        gain = np.where(self.coarse.labels, to_bg, to_bg - unary)  # bg -> fg: sum max(-d, 0) = sum max(d, 0) - sum d
+        ratio = gain / np.maximum(cost, 1e-9)
+        self._unsure = ratio > self.params.uncertain_ratio
+        return ratio
+
+    def _capped_band(self, ratio: npt.NDArray[np.float64] | None):
+        """The global band, kept under ``params.band_max_px`` nodes (memory, time) by dropping
+        uncertain blocks, lowest gain / cost first (the boundary band itself is never cut)."""
+        f, cap = self.frame, self.params.band_max_px
+        band, up = self._band(0, f.h, 0, f.w)
+        if ratio is None:
+            return band, up
+        flagged = np.flatnonzero(self._unsure.ravel())
+        order = flagged[np.argsort(-ratio.ravel()[flagged], kind="stable")]
+        while band.sum() > cap and len(order):
+            order = order[:len(order) // 2]
+            self._unsure = np.zeros_like(self._unsure)
+            self._unsure.ravel()[order] = True
+            band, up = self._band(0, f.h, 0, f.w)
+        return band, up
 
     # ---- full-resolution band -------------------------------------------------------------
     def _band(self, r0: int, r1: int, c0: int, c1: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint8]]:
@@ -245,12 +265,8 @@ class LargeGrabCut(StrokeUpdates):
         pad = ((int(e0 == 0), int(e1 == h)), (int(g0 == 0), int(g1 == w)))
         up_p = np.pad(up, pad)
         band = band_of(up_p, k)
-        eta = self.params.uncertain_ratio
-        if eta > 0:
-            lab = self.coarse.labels
-            gain = np.where(lab, self._gain[0], self._gain[1])
-            unsure = gain > eta * self._gain[2]
-            uu = np.pad(upsample(unsure, self.s, (h, w), rows=(e0, e1), cols=(g0, g1)).astype(np.uint8), pad)
+        if self._unsure is not None and self._unsure.any():
+            uu = np.pad(upsample(self._unsure, self.s, (h, w), rows=(e0, e1), cols=(g0, g1)).astype(np.uint8), pad)
             band |= band_of(uu, k) | uu.astype(bool)
         hard = np.pad(self.frame.hard.reshape(h, w)[e0:e1, g0:g1], pad)
         contra = (((hard == FG) & (up_p == 0)) | ((hard == BG) & (up_p == 1))) & ~band
@@ -265,9 +281,9 @@ class LargeGrabCut(StrokeUpdates):
 
     def _global_band(self) -> None:
         f = self.frame
-        if self.params.uncertain_ratio > 0:
-            self._uncertainty()
-        band, up = self._band(0, f.h, 0, f.w)
+        self._unsure = None
+        ratio = self._uncertainty() if self.params.uncertain_ratio > 0 else None
+        band, up = self._capped_band(ratio)
         self.labels = up.ravel().copy()
         self.free = band.ravel()
         nodes = np.flatnonzero(self.free)

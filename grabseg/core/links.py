@@ -63,10 +63,10 @@ def packed_weights(a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], *, beta: 
     return scale * np.exp(-beta * sq.astype(np.float64))
 
 
-def node_links(packed: npt.NDArray[np.int32], shape: tuple[int, int],
-               window: tuple[int, int, int, int], nodes: npt.NDArray[np.int64],
-               ids: npt.NDArray[np.int32] | None, *, beta: float, gamma: float):
-    """Links of a node set inside a crop.
+def iter_node_links(packed: npt.NDArray[np.int32], shape: tuple[int, int],
+                    window: tuple[int, int, int, int], nodes: npt.NDArray[np.int64],
+                    ids: npt.NDArray[np.int32] | None, *, beta: float, gamma: float):
+    """Links of a node set inside a crop, one neighbour offset at a time (bounded memory).
 
     Parameters
     ----------
@@ -79,45 +79,53 @@ def node_links(packed: npt.NDArray[np.int32], shape: tuple[int, int],
         Crop flat indices of the nodes (inside the window).
     ids : (ch * cw,) int32 or None
         Node id of each crop pixel, -1 for fixed. None: only the links to the ring are
-        wanted (no node-node links; ``fn`` is then the position in ``nodes``).
+        wanted (no node-node links; node ids are then positions in ``nodes``).
     beta, gamma : float
 
-    Returns
-    -------
-    i, j, w : (E,) int64, int64, float64
-        Undirected node-node links (each once).
-    fn, fq, fw : (F,) int64, int64, float64
-        Node id, crop flat index of the fixed neighbour, and weight of node-fixed links.
+    Yields
+    ------
+    ("pair", i, j, w) : undirected node-node links (each once), int64, int64, float64
+    ("fixed", n, q, w) : node id, crop flat index of the fixed neighbour, weight
     """
     ch, cw = shape
     y0, y1, x0, x1 = window
     py, px = np.divmod(nodes, cw)
     own = np.arange(len(nodes)) if ids is None else ids[nodes].astype(np.int64)
     cp = packed[nodes]
-    out: tuple[list, ...] = ([], [], [], [], [], [])
     for k, (dy, dx, factor) in enumerate(ALL_OFFSETS):
         qy, qx = py + dy, px + dx
         valid = (qy >= 0) & (qy < ch) & (qx >= 0) & (qx < cw)
         inside = valid & (qy >= y0) & (qy < y1) & (qx >= x0) & (qx < x1)
+        del qy, qx
         q = nodes + (dy * cw + dx)
         if ids is None:
-            qid = np.full(len(nodes), -1, np.int64)
+            qid = None
             fixed = valid & ~inside
-            pairs = np.zeros(len(nodes), bool)
+            pairs = None
         else:
-            qid = np.where(inside, ids[np.where(valid, q, 0)], -1).astype(np.int64)
+            qid = np.where(inside, ids[np.where(valid, q, 0)], -1)
             fixed = valid & (qid < 0)
-            pairs = inside & (qid >= 0) if k < 4 else np.zeros(len(nodes), bool)
-        for sel, lists in ((pairs, (0, 1, 2)), (fixed, (3, 4, 5))):
-            if not sel.any():
-                continue
-            wt = packed_weights(cp[sel], packed[q[sel]], beta=beta, scale=gamma * factor)
-            first = own[sel]
-            second = qid[sel] if lists[0] == 0 else q[sel]
-            for slot, arr in zip(lists, (first, second, wt)):
-                out[slot].append(arr)
-    cat = [np.concatenate(x) if x else np.zeros(0, t) for x, t in
-           zip(out, (np.int64, np.int64, np.float64, np.int64, np.int64, np.float64))]
+            pairs = inside & (qid >= 0) if k < 4 else None
+        if pairs is not None and pairs.any():
+            yield ("pair", own[pairs], qid[pairs].astype(np.int64),
+                   packed_weights(cp[pairs], packed[q[pairs]], beta=beta, scale=gamma * factor))
+        if fixed.any():
+            yield ("fixed", own[fixed], q[fixed],
+                   packed_weights(cp[fixed], packed[q[fixed]], beta=beta, scale=gamma * factor))
+
+
+def node_links(packed: npt.NDArray[np.int32], shape: tuple[int, int],
+               window: tuple[int, int, int, int], nodes: npt.NDArray[np.int64],
+               ids: npt.NDArray[np.int32] | None, *, beta: float, gamma: float):
+    """All of :func:`iter_node_links` at once: ``(i, j, w, fn, fq, fw)`` (empty arrays if none)."""
+    out: dict[str, list] = {"pair": [], "fixed": []}
+    for kind, a, b, w in iter_node_links(packed, shape, window, nodes, ids, beta=beta, gamma=gamma):
+        out[kind].append((a, b, w))
+    cat = []
+    for kind in ("pair", "fixed"):
+        parts = out[kind]
+        for slot, dtype in enumerate((np.int64, np.int64, np.float64)):
+            cat.append(np.concatenate([x[slot] for x in parts]) if parts else np.zeros(0, dtype))
     return tuple(cat)
 
 

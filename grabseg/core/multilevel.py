@@ -33,7 +33,8 @@ class Frame:
 
     Attributes: ``h, w`` (window), ``crop`` (cy0, cy1, cx0, cx1 in image coordinates),
     ``cshape``, ``cwin`` (window inside the crop), ``packed`` (crop, int32),
-    ``codes`` (window, uint32 6-bit-per-channel colour codes), ``hard`` (window, uint8).
+    ``codes`` (window, uint32 6-bit-per-channel colour codes), ``bins`` / ``bin_rgb`` (the
+    occupied codes and the mean colour of their pixels), ``hard`` (window, uint8).
     """
 
     def __init__(self, image: npt.NDArray[np.uint8], window: tuple[int, int, int, int]) -> None:
@@ -50,6 +51,7 @@ class Frame:
         codes |= (win[:, :, 1] >> 2).astype(np.uint32) << 6
         codes |= win[:, :, 2] >> 2
         self.codes = codes.ravel()
+        self.bins, self.bin_rgb = _bin_means(win, self.codes)
         self.hard = np.zeros(self.h * self.w, np.uint8)
         self._ids = np.full(self.cshape[0] * self.cshape[1], -1, np.int32)
 
@@ -80,6 +82,22 @@ class Frame:
         *_, fn, _, fw = links.node_links(self.packed, self.cshape, self.cwin, self.to_crop(flat), None,
                                          beta=beta, gamma=gamma)
         return flat, np.bincount(fn, fw, len(flat))
+
+
+def _bin_means(win: npt.NDArray[np.uint8], codes: npt.NDArray[np.uint32],
+               chunk: int = 1 << 20) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Occupied 6-bit colour bins and the mean colour of the window pixels in each (chunked,
+    so no float64 copy of the window is made)."""
+    flat = win.reshape(-1, 3)
+    count = np.zeros(1 << 18)
+    sums = np.zeros((3, 1 << 18))
+    for i in range(0, len(codes), chunk):
+        c = codes[i:i + chunk]
+        count += np.bincount(c, minlength=1 << 18)
+        for ch in range(3):
+            sums[ch] += np.bincount(c, flat[i:i + chunk, ch], 1 << 18)
+    used = np.flatnonzero(count)
+    return used, (sums[:, used] / count[used]).T.astype(np.float32)
 
 
 def block_sums(d: npt.NDArray[np.float32], s: int) -> npt.NDArray[np.float64]:
@@ -194,14 +212,23 @@ class FineGraph:
         cnodes = frame.to_crop(nodes)
         ids = frame._ids
         ids[cnodes] = np.arange(len(nodes), dtype=np.int32)
-        try:
-            i, j, w, fn, fq, fw = links.node_links(frame.packed, frame.cshape, frame.cwin, cnodes, ids,
-                                                   beta=beta, gamma=gamma)
+        self.graph = CutGraph(len(nodes), 4 * len(nodes))  # at most 4 links per node
+        fixed_links: list[tuple] = []
+        try:  # links are added one neighbour offset at a time: no graph-sized temporaries
+            for kind, a, b, w in links.iter_node_links(frame.packed, frame.cshape, frame.cwin, cnodes, ids,
+                                                       beta=beta, gamma=gamma):
+                if kind == "pair":
+                    self.graph.add_edges(a, b, w)
+                else:
+                    fixed_links.append((a, b, w))
         finally:
             ids[cnodes] = -1
-        self.fn, self.fq, self.fw = fn, frame.to_window(fq), fw
-        self.graph = CutGraph(len(nodes), len(i))
-        self.graph.add_edges(i, j, w)
+        if fixed_links:
+            self.fn = np.concatenate([x[0] for x in fixed_links])
+            self.fq = frame.to_window(np.concatenate([x[1] for x in fixed_links]))
+            self.fw = np.concatenate([x[2] for x in fixed_links])
+        else:
+            self.fn, self.fq, self.fw = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         self.set_models(models, fixed)
 
     def set_models(self, models: tuple[GaussianMixture, GaussianMixture], fixed: npt.NDArray[np.uint8]) -> None:

@@ -75,9 +75,12 @@ class GrabCutParams:
         Coarse-to-fine path: a scribble with more than this fraction of pixels whose colour
         neither model covers triggers a refit and a full cut (1 disables).
     uncertain_ratio : float
-        Coarse-to-fine path: a block joins the band when flipping the pixels whose own data
-        term prefers the other label would save more than this times the cost of the
-        block's outline (0 disables).
+        Coarse-to-fine path: a block joins the band when flipping its pixels whose own data
+        term prefers the other label would save more than this times an estimate of the
+        cut around them (0 disables).
+    band_max_px : int
+        Coarse-to-fine path: soft cap on the full-resolution band (about 360 bytes a node);
+        uncertain blocks are dropped, least uncertain first, to stay under it.
     """
 
     gamma: float = GAMMA
@@ -95,11 +98,12 @@ class GrabCutParams:
     refit_on_update: bool = True
     exact: bool = False
     large_threshold: int = 1_500_000
-    large_coarse_nodes: int = 60_000
+    large_coarse_nodes: int = 150_000
     band_radius: int = 0
     large_samples: int = 100_000
     drift_fraction: float = 0.5
     uncertain_ratio: float = 0.05
+    band_max_px: int = 1_000_000
     bg_ring: float = 0.15
     box_slack: float = 0.03
     kmeans_attempts: int = 1

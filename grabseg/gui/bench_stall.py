@@ -187,7 +187,7 @@ def run(out: Path, md: Path | None, *, name: str, megapixels: float) -> dict:
         platform=os.environ["QT_QPA_PLATFORM"],
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    _write_atomic(out, json.dumps(results, indent=2) + "\n")
     table = markdown(results)
     if md is not None and md.exists():
         _replace_block(md, table)
@@ -234,8 +234,19 @@ def _replace_block(md: Path, table: str) -> None:
     text = md.read_text(encoding="utf-8")
     pattern = re.compile(r"(<!-- bench:ui-stall -->\n).*?(\n<!-- /bench:ui-stall -->)", re.S)
     if pattern.search(text):
-        md.write_text(pattern.sub(lambda m: m.group(1) + table + m.group(2), text),
-                      encoding="utf-8")
+        _write_atomic(md, pattern.sub(lambda m: m.group(1) + table + m.group(2), text))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temp file beside ``path``, then ``os.replace`` it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
-from grabseg.gui.overlay import SCRIBBLE_COLORS, Layer, rgb_to_qimage
+from grabseg.gui.overlay import SCRIBBLE_COLORS, rgb_to_qimage
 from grabseg.gui.scene import OverlayScene
 from grabseg.gui.viewport import Viewport
 from grabseg.session.tools import PointerEvent, ToolSettings
@@ -58,14 +58,17 @@ class Canvas(QWidget):
     def image_size(self) -> tuple[int, int]:
         return self._size
 
-    def set_image(self, rgb: np.ndarray | None, *, message: str = "No image") -> None:
-        """Show ``rgb`` ((H, W, 3) uint8) fitted to the view, or a message when None."""
+    def set_image(self, rgb: np.ndarray | None, *, message: str = "No image",
+                  bgra: np.ndarray | None = None) -> None:
+        """Show ``rgb`` ((H, W, 3) uint8) fitted to the view, or a message when None.
+
+        ``bgra`` is its ``overlay.rgb_to_bgra`` buffer when the loader made it already."""
         self.scene.clear()
         if rgb is None:
             self._image = self._buffer = self._tool = None
             self._size, self.message = (0, 0), message
         else:
-            self._image, self._buffer = rgb_to_qimage(rgb)
+            self._image, self._buffer = rgb_to_qimage(rgb, bgra)
             self._size = (int(rgb.shape[1]), int(rgb.shape[0]))
             self._tool = self.tools.make_tool(*self._size)
             self.fit()
@@ -215,31 +218,39 @@ class Canvas(QWidget):
         if rect is not None:
             src = QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
             painter.drawImage(src, self._image, src)
-        if self.show_overlay and not self._peek:
-            self._paint_scene(painter)
+        if self.show_overlay and not self._peek and rect is not None:
+            self._paint_scene(painter, _grow(rect))
         self._paint_tool(painter)
         painter.end()
 
-    def _paint_layer(self, painter: QPainter, layer: Layer | None, pen: QPen | None) -> None:
+    def _paint_layer(self, painter: QPainter, layer, pen: QPen | None,
+                     visible: tuple[int, int, int, int]) -> None:
+        """Tiles without antialiasing (adjacent tiles meet exactly), then the contour."""
         if layer is None:
             return
-        painter.drawImage(QPointF(layer.x0, layer.y0), layer.image)
-        if pen is not None and layer.contour is not None:
+        antialiased = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        layer.draw(painter, visible)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
+        contour = _contour(layer, self.viewport.scale)
+        if pen is not None and contour is not None:
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(layer.contour)
+            painter.drawPath(contour)
 
-    def _paint_scene(self, painter: QPainter) -> None:
+    def _paint_scene(self, painter: QPainter, visible: tuple[int, int, int, int]) -> None:
         scene = self.scene
         for inst_id, layer in scene.instance_layers:
             width = 3.0 if inst_id == scene.selected_id else 1.5
-            self._paint_layer(painter, layer, _cosmetic(layer.color, width))
+            self._paint_layer(painter, layer, _cosmetic(layer.color, width), visible)
         if scene.draft_layer is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            self._paint_layer(painter, scene.draft_layer, _cosmetic(QColor(0, 0, 0), 3.5))
+            self._paint_layer(painter, scene.draft_layer, _cosmetic(QColor(0, 0, 0), 3.5),
+                              visible)
             painter.setPen(_cosmetic(QColor(255, 255, 255), 1.5, Qt.PenStyle.DashLine))
-            painter.drawPath(scene.draft_layer.contour or QPainterPath())
-        self._paint_layer(painter, scene.scribble_layer, _cosmetic(QColor(255, 255, 255), 1.0))
+            painter.drawPath(_contour(scene.draft_layer, self.viewport.scale) or QPainterPath())
+        self._paint_layer(painter, scene.scribble_layer, _cosmetic(QColor(255, 255, 255), 1.0),
+                          visible)
         if scene.draft_box is not None:
             x0, y0, x1, y1 = scene.draft_box
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -274,6 +285,18 @@ class Canvas(QWidget):
             painter.drawEllipse(QPointF(x, y), r, r)
             painter.setPen(_cosmetic(_CURSOR_COLORS[self.tools.active], 1.5))
             painter.drawEllipse(QPointF(x, y), r, r)
+
+
+def _contour(layer, scale: float) -> QPainterPath | None:
+    """The layer's outline, simplified for ``scale`` when the layer can (tiled layers)."""
+    contour_at = getattr(layer, "contour_at", None)
+    return contour_at(scale) if contour_at is not None else layer.contour
+
+
+def _grow(rect, margin: int = 2) -> tuple[int, int, int, int]:
+    """The visible image rect widened a little (partly visible pixels at the edges)."""
+    x0, y0, x1, y1 = (int(v) for v in rect)
+    return x0 - margin, y0 - margin, x1 + margin, y1 + margin
 
 
 def _cosmetic(color: QColor, width: float, style=Qt.PenStyle.SolidLine) -> QPen:

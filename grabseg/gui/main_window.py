@@ -202,11 +202,11 @@ class MainWindow(EditingMixin, QMainWindow):
         self._show_image(image_id, rgb)
         return True
 
-    def _on_loaded(self, image_id: int, rgb, error: str) -> None:
+    def _on_loaded(self, image_id: int, rgb, bgra, error: str) -> None:
         if rgb is None:
             self._open_failed(image_id, error)
         else:
-            self._show_image(image_id, rgb)
+            self._show_image(image_id, rgb, bgra)
 
     def _open_failed(self, image_id: int, error: str) -> None:
         path = self.project.image(image_id).path
@@ -216,14 +216,14 @@ class MainWindow(EditingMixin, QMainWindow):
         if self.image is None:
             self.canvas.set_image(None, message=f"cannot open {path}:\n{error}")
 
-    def _show_image(self, image_id: int, rgb: np.ndarray) -> None:
+    def _show_image(self, image_id: int, rgb: np.ndarray, bgra: np.ndarray | None = None) -> None:
         info = self.project.image(image_id)
         session = AnnotationSession(self.project, image_id, engine=self.prefs.engine,
                                     iterations=self.prefs.iterations)
         self.session, self.image, self.image_id = session, rgb, image_id
         session.subscribe(lambda event, s=session: self._on_session_event(s, event))
         self.controller.set_session(session)
-        self.canvas.set_image(rgb)
+        self.canvas.set_image(rgb, bgra=bgra)
         self.image_list.set_current(image_id)
         self.setWindowTitle(f"grabseg - {Path(self.project.root).name} - {info.path}")
         self._refresh_all()

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QImage, QPainterPath, QPolygonF
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPolygonF
 
 #: Scribble colours (RGB): foreground green, background red.
 SCRIBBLE_COLORS = {1: (40, 220, 60), 2: (235, 50, 50)}
@@ -31,15 +31,33 @@ class Layer:
     color: QColor = field(default_factory=lambda: QColor(255, 255, 255))
     buffer: np.ndarray | None = field(default=None, repr=False)
 
+    def draw(self, painter: QPainter, visible: tuple[int, int, int, int] | None = None) -> None:
+        """Draw the image at its offset (``visible`` is accepted for :class:`TiledLayer` parity)."""
+        painter.drawImage(QPointF(self.x0, self.y0), self.image)
 
-def rgb_to_qimage(rgb: npt.NDArray[np.uint8]) -> tuple[QImage, np.ndarray]:
-    """Wrap an ``(H, W, 3)`` uint8 RGB image as a fast-to-paint ``Format_RGB32`` QImage.
 
-    Returns the QImage and the BGRA buffer it points into (keep both alive).
+def rgb_to_bgra(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """The ``(H, W, 4)`` BGRA buffer a ``Format_RGB32`` QImage of ``rgb`` wraps.
+
+    Pure OpenCV (no Qt), so the image loader runs it on its thread for large images.
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError(f"expected an (H, W, 3) uint8 image, got {rgb.shape} {rgb.dtype}")
-    bgra = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGRA)
+    return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGRA)
+
+
+def rgb_to_qimage(rgb: npt.NDArray[np.uint8], bgra: npt.NDArray[np.uint8] | None = None
+                  ) -> tuple[QImage, np.ndarray]:
+    """Wrap an ``(H, W, 3)`` uint8 RGB image as a fast-to-paint ``Format_RGB32`` QImage.
+
+    ``bgra`` is ``rgb_to_bgra(rgb)`` when already made (off the GUI thread).
+    Returns the QImage and the BGRA buffer it points into (keep both alive).
+    """
+    if bgra is None:
+        bgra = rgb_to_bgra(rgb)
+    elif bgra.shape != (*rgb.shape[:2], 4) or bgra.dtype != np.uint8:
+        raise ValueError(f"bgra must be uint8 {(*rgb.shape[:2], 4)}, got {bgra.shape} "
+                         f"{bgra.dtype}")
     h, w = bgra.shape[:2]
     return QImage(bgra.data, w, h, int(bgra.strides[0]), QImage.Format.Format_RGB32), bgra
 
@@ -74,7 +92,7 @@ def _contour_path(crop: np.ndarray, x0: int, y0: int) -> QPainterPath:
     for c in contours:
         if len(c) > 64:  # drop collinear-ish points: sub-pixel change, far fewer vertices
             c = cv2.approxPolyDP(c, 0.5, True)
-        pts = c.reshape(-1, 2).astype(np.float64) + (x0 + 0.5, y0 + 0.5)
+        pts = (c.reshape(-1, 2).astype(np.float64) + (x0 + 0.5, y0 + 0.5)).tolist()
         path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
         path.closeSubpath()
     return path

@@ -239,6 +239,21 @@ def test_window_sized_state_uses_at_most_four_bytes_per_pixel():
     assert len(cut.fine.nodes) < n  # the full-resolution graph is a band, not the window
 
 
+def test_band_cap_drops_uncertain_blocks_but_keeps_the_boundary_band():
+    image, truth, box = blob_image(400, 500, seed=12)
+    image[truth & (np.add.outer(np.arange(400), np.arange(500)) % 7 == 0)] = (40, 60, 170)  # speckles
+    free = {}
+    for cap in (10**9, 0):
+        params = GrabCutParams(large_threshold=0, large_coarse_nodes=3000, uncertain_ratio=0.01, band_max_px=cap)
+        cut = large.LargeGrabCut(image, params, np.random.default_rng(0))
+        cut.start(box, None, None, 3)
+        free[cap] = cut.free.copy()
+    boundary = cut._band(0, cut.frame.h, 0, cut.frame.w)[0].ravel()
+    assert cut._unsure is not None and not cut._unsure.any()  # all dropped under a zero cap
+    assert free[10**9].sum() > free[0].sum() and np.array_equal(free[0], boundary)
+    assert np.all(free[10**9] >= free[0])  # same models (seeded): the capped band is a subset
+
+
 def test_drift_is_a_colour_neither_model_covers():
     def model(mean):
         return GaussianMixture(np.ones(1), np.array([mean], float), np.eye(3)[None] * 25.0)
