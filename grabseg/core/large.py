@@ -6,7 +6,8 @@
    colour models and labels.
 2. *Rounds* (up to ``iterations``, until the energy settles): refit both models from a
    fixed pixel sample, then cut the energy restricted to s x s-block-constant labellings
-   (``multilevel.CoarseLevel``; block unaries via a 6-bit colour LUT).
+   (``multilevel.CoarseLevel``; block unaries via a 6-bit colour LUT evaluated at the
+   mean colour of each occupied bin).
 3. *Band*: the exact full-resolution energy on the pixels within ``k`` of the coarse
    boundary (and around scribbles the blocks contradict), all other pixels fixed to their
    block's label (``multilevel.FineGraph``).

@@ -74,6 +74,7 @@ def choose_and_open(window) -> None:
     except Exception as exc:  # noqa: BLE001 - shown to the user, app carries on
         window.status.showMessage(f"cannot open {folder}: {type(exc).__name__}: {exc}", 15000)
         return
+    _relink_moved_images(project)
     window.set_project(project)
 
 
@@ -94,12 +95,22 @@ def main(target: str | None = None, *, runner=None) -> int:
         print(f"grabseg gui: cannot open {target or 'the demo project'}: "
               f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    _relink_moved_images(project)
     window = create_window(project, runner=runner, prefs=prefs)
     app.aboutToQuit.connect(window.controller.shutdown)
     if warning:
         window.status.showMessage(warning, 10000)
     _quit_on_ctrl_c(app, window)
     return int(app.exec())
+
+
+def _relink_moved_images(project) -> None:
+    """Moved images: offer to find them by content (a no-op when none are missing)."""
+    from grabseg.gui.relink import offer_relink
+
+    found = offer_relink(project)
+    if found:
+        print(f"grabseg gui: relinked {len(found)} moved image(s)", file=sys.stderr)
 
 
 def _quit_on_ctrl_c(app, window) -> None:
