@@ -44,6 +44,12 @@ def coco_info(kind: str) -> dict[str, Any]:
     return {"description": f"COCO {kind} exported by grabseg", "version": __version__}
 
 
+def coco_image(image_id: int, rec: Any, image_rel: str | None) -> dict[str, Any]:
+    """The COCO ``images`` entry of one record (COCO and COCO panoptic)."""
+    return {"id": image_id, "file_name": image_rel or rec.path,
+            "width": int(rec.width), "height": int(rec.height)}
+
+
 def write_coco_sets(ctx: Any, kind: str, sets: dict[str | None, dict[str, list]],
                     classes: list) -> None:
     """Write one ``annotations/{kind}[_{split}].json`` per split (COCO and COCO panoptic)."""
@@ -79,12 +85,7 @@ class CocoExporter(Exporter):
         self._image_id += 1
         image_rel = self.ctx.image_ref(rec, f"images/{self.prefix(item.split)}{item.stem}")
         target = self._sets[item.split]
-        target["images"].append({
-            "id": self._image_id,
-            "file_name": image_rel or rec.path,
-            "width": int(rec.width),
-            "height": int(rec.height),
-        })
+        target["images"].append(coco_image(self._image_id, rec, image_rel))
         for inst in item.instances:
             self._ann_id += 1
             target["annotations"].append({

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from grabseg.export.base import Exporter, ImageItem
-from grabseg.export.coco import write_coco_sets
+from grabseg.export.coco import coco_image, write_coco_sets
 from grabseg.export.png import encode_png
 from grabseg.masks import mask_area, mask_bbox
 
@@ -76,12 +76,7 @@ class PanopticExporter(Exporter):
         png_name = f"{item.stem}.png"
         self.ctx.write_bytes(f"{self._folder(item.split)}/{png_name}", encode_png(rgb))
         target = self._sets[item.split]
-        target["images"].append({
-            "id": self._image_id,
-            "file_name": image_rel or rec.path,
-            "width": int(rec.width),
-            "height": int(rec.height),
-        })
+        target["images"].append(coco_image(self._image_id, rec, image_rel))
         target["annotations"].append(
             {"image_id": self._image_id, "file_name": png_name, "segments_info": info}
         )
