@@ -193,6 +193,14 @@ def _kmeans_once(xt: npt.NDArray[np.float64], w: npt.NDArray[np.float64], k: int
         total = pw.sum()
         centers[i] = xt[:, rng.choice(n, p=pw / total) if total > 0 else rng.integers(n)]
         np.minimum(d2, _sq_dist(xt, centers[i]), out=d2)
+    return _lloyd(xt, w, centers, n_iter)
+
+
+def _lloyd(xt: npt.NDArray[np.float64], w: npt.NDArray[np.float64], centers: npt.NDArray[np.float64],
+           n_iter: int) -> tuple[npt.NDArray[np.intp], float]:
+    """Weighted Lloyd steps from ``centers`` (K, 3); labels (N,) and inertia."""
+    k = len(centers)
+    centers = centers.copy()
     for _ in range(n_iter + 1):
         dist = np.stack([_sq_dist(xt, c) for c in centers])
         labels = dist.argmin(0)
@@ -223,3 +231,65 @@ def to_opencv(gmm: GaussianMixture, *, bgr: bool = True) -> npt.NDArray[np.float
     if bgr:
         means, covs = means[:, ::-1], covs[:, ::-1, ::-1]
     return np.concatenate([gmm.weights, means.ravel(), covs.ravel()])[None, :].copy()
+
+
+def orchard_bouman_components(
+    colors: npt.NDArray[np.float32], n_components: int, *,
+    sample_weights: npt.NDArray[np.float64] | None = None, n_iter: int = 10,
+) -> npt.NDArray[np.intp]:
+    """Orchard-Bouman binary splitting (the GrabCut paper's initialisation); (N,) clusters.
+
+    Starting from one cluster, the cluster whose weighted covariance has the largest
+    eigenvalue is split by the plane through its mean normal to that eigenvector, until
+    there are ``n_components`` clusters; ``n_iter`` weighted Lloyd (k-means) steps then
+    refine them. Deterministic: no random seeding.
+    """
+    x = np.asarray(colors, np.float64)
+    w = np.ones(len(x)) if sample_weights is None else np.asarray(sample_weights, np.float64)
+    labels = np.zeros(len(x), np.intp)
+    splits: dict[int, tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
+    for new in range(1, n_components):
+        for c in range(new):
+            if c not in splits:
+                splits[c] = _principal_split(x[labels == c], w[labels == c])
+        c = max(splits, key=lambda i: splits[i][0])
+        lam, mean, axis = splits.pop(c)
+        if lam <= 0:
+            break
+        sel = labels == c
+        side = (x[sel] - mean) @ axis > 0
+        idx = np.flatnonzero(sel)
+        labels[idx[side]] = new
+    k = int(labels.max()) + 1
+    xt = np.ascontiguousarray(x.T)
+    counts = np.maximum(np.bincount(labels, w, k), 1e-12)
+    centers = np.stack([np.bincount(labels, xt[c] * w, k) / counts for c in range(3)], 1)
+    return _lloyd(xt, w, centers, n_iter)[0]
+
+
+def init_components(
+    colors: npt.NDArray[np.float32], n_components: int, *, method: str,
+    rng: np.random.Generator, sample_weights: npt.NDArray[np.float64] | None = None,
+    attempts: int = 1,
+) -> npt.NDArray[np.intp]:
+    """Initial clusters (N,) for a colour model: ``method`` "orchard_bouman" or "kmeans++"."""
+    if method == "orchard_bouman":
+        return orchard_bouman_components(colors, n_components, sample_weights=sample_weights)
+    if method == "kmeans++":
+        return kmeans_components(colors, n_components, rng, sample_weights=sample_weights,
+                                 attempts=attempts)
+    raise ValueError(f"gmm_init must be 'orchard_bouman' or 'kmeans++', got {method!r}")
+
+
+def _principal_split(x: npt.NDArray[np.float64], w: npt.NDArray[np.float64]
+                     ) -> tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Largest weighted-covariance eigenvalue (times weight), mean and eigenvector of a cluster."""
+    total = w.sum()
+    if len(x) < 2 or total <= 0:
+        return 0.0, np.zeros(3), np.array([1.0, 0.0, 0.0])
+    mean = (w[:, None] * x).sum(0) / total
+    d = x - mean
+    cov = (w[:, None] * d).T @ d / total
+    vals, vecs = np.linalg.eigh(cov)
+    return float(vals[-1]), mean, vecs[:, -1]
+

@@ -168,7 +168,7 @@ class LargeGrabCut(StrokeUpdates):
             if len(x) == 0:
                 raise ValueError("nothing to learn a colour model from (no foreground or background pixels)")
             x = x[:max(self.params.kmeans_samples, 1000)]
-            out.append(gmm.fit(x, gmm.kmeans_components(x, k, self.rng), k))
+            out.append(gmm.fit(x, gmm.init_components(x, k, method=self.params.gmm_init, rng=self.rng), k))
         return out[0], out[1]
 
     def _rounds(self, models, fg: npt.NDArray[np.bool_], iterations: int) -> int:

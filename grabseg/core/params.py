@@ -37,8 +37,12 @@ class GrabCutParams:
         The background model learns from the pixels outside the box within this distance
         of it (a fraction of sqrt(box area); pixels elsewhere are ignored unless fewer than
         100 are in the ring). 0 uses every pixel outside, as OpenCV.
+    gmm_init : {"orchard_bouman", "kmeans++"}
+        How each colour model's first clusters are found: Orchard-Bouman splitting (the
+        GrabCut paper's choice) refined by Lloyd steps, deterministic; or k-means++ seeding
+        from ``rng`` (as ``cv2.grabCut``).
     kmeans_attempts : int
-        k-means seedings per colour model; the most compact is kept.
+        k-means++ seedings per colour model; the most compact is kept.
     box_slack : float
         Inside the box, an inner band of this width (fraction of the shorter box side) starts
         as background, on box sides not on the image border (a box is drawn with some slack
@@ -107,3 +111,4 @@ class GrabCutParams:
     bg_ring: float = 0.15
     box_slack: float = 0.03
     kmeans_attempts: int = 1
+    gmm_init: str = "orchard_bouman"

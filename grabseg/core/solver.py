@@ -174,7 +174,7 @@ class GrabCutSolver:
         return w
 
     def init_models(self) -> None:
-        """Seed each model by weighted k-means over all its pixels (as distinct colours), then fit it."""
+        """Seed each model by clustering all its pixels (as distinct colours, weighted), then fit it."""
         k = self.params.n_components
         for fg in (True, False):
             w = self._colour_weights(fg)
@@ -182,8 +182,8 @@ class GrabCutSolver:
                 continue
             used = np.flatnonzero(w)
             x, wu = self.ucolors[used], w[used]
-            comp = gmm.kmeans_components(x, k, self.rng, sample_weights=wu,
-                                         attempts=self.params.kmeans_attempts)
+            comp = gmm.init_components(x, k, method=self.params.gmm_init, rng=self.rng,
+                                       sample_weights=wu, attempts=self.params.kmeans_attempts)
             model = gmm.fit(x, comp, k, sample_weights=wu)
             self.fg_model, self.bg_model = (model, self.bg_model) if fg else (self.fg_model, model)
         if self.fg_model is None or self.bg_model is None:

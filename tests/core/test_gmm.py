@@ -105,3 +105,37 @@ def test_kmeans_separates_clusters_deterministically():
     # each cluster maps to exactly one k-means label
     assert all(len(np.unique(a[truth == c])) == 1 for c in range(3))
     assert len(np.unique(a)) == 3
+
+
+def test_orchard_bouman_splits_along_the_widest_axis_first():
+    # two far-apart red clusters and a tight pair of blue ones: the first split must
+    # separate red from blue, the next the two reds; no rng involved
+    rng = np.random.default_rng(2)
+    centres = np.array([[250, 0, 0], [130, 0, 0], [0, 0, 250]])
+    truth = rng.integers(0, 3, 1200)
+    x = (centres[truth] + rng.normal(0, 4, (1200, 3))).astype(np.float32)
+    labels = gmm.orchard_bouman_components(x, 3)
+    assert all(len(np.unique(labels[truth == c])) == 1 for c in range(3))
+    assert len(np.unique(labels)) == 3
+    again = gmm.orchard_bouman_components(x[::-1].copy(), 3)[::-1]
+    assert all(len(np.unique(again[labels == c])) == 1 for c in range(3))
+
+
+def test_orchard_bouman_weights_count_like_repeated_samples():
+    rng = np.random.default_rng(3)
+    x = rng.normal(0, 30, (300, 3)).astype(np.float32) + 128
+    counts = rng.integers(1, 4, 300)
+    weighted = gmm.orchard_bouman_components(x, 5, sample_weights=counts.astype(float))
+    repeated = gmm.orchard_bouman_components(np.repeat(x, counts, 0), 5)
+    assert np.array_equal(np.repeat(weighted, counts), repeated)
+
+
+def test_orchard_bouman_with_fewer_colours_than_components():
+    x = np.array([[10, 10, 10], [200, 200, 200]], np.float32)
+    labels = gmm.orchard_bouman_components(x, 5)
+    assert labels[0] != labels[1]
+
+
+def test_unknown_init_method_is_named():
+    with pytest.raises(ValueError, match="'spectral'"):
+        gmm.init_components(np.zeros((4, 3), np.float32), 2, method="spectral", rng=np.random.default_rng(0))
