@@ -43,7 +43,6 @@ class TiledLayer:
         self.codes: np.ndarray | None = None
         self.tiles: dict[tuple[int, int], Layer] = {}
         self._with_contour = contour
-        self._outline: tuple[list[np.ndarray], int, int] | None = None
         self._paths: dict[int, QPainterPath] = {}
 
     @property
@@ -78,7 +77,7 @@ class TiledLayer:
         if region is None:
             return None
         self._rebuild(codes, region, diff)
-        self._outline, self._paths = None, {}
+        self._paths = {}
         return region
 
     def _rebuild(self, codes: np.ndarray, region: Rect, diff: np.ndarray | None) -> None:
@@ -103,18 +102,22 @@ class TiledLayer:
 
     def contour_at(self, scale: float) -> QPainterPath | None:
         """The outline simplified for drawing at ``scale`` screen pixels per image pixel:
-        within half a screen pixel, at octave steps (cached until the next change)."""
+        within about half a screen pixel, at octave steps (cached until the next change).
+
+        Zoomed out by 4x or more, the outline is traced on every n-th row and column
+        (n = half the octave's factor, at most half a screen pixel apart), so a 12 MP mask
+        at fit-to-window costs a trace of a few hundred thousand pixels, not twelve million.
+        """
         if not self._with_contour or self.codes is None or not self.tiles:
             return None
         octave = max(0, math.floor(math.log2(1.0 / scale))) if scale > 0 else 0
         path = self._paths.get(octave)
         if path is None:
-            if self._outline is None:
-                x0, y0, x1, y1 = self.bbox
-                found, _ = cv2.findContours(np.ascontiguousarray(self.codes[y0:y1, x0:x1]),
-                                            cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-                self._outline = (list(found), x0, y0)
-            path = self._paths[octave] = _path(*self._outline, 0.5 * 2**octave)
+            step = 2 ** (octave - 1) if octave >= 2 else 1
+            x0, y0, x1, y1 = self.bbox
+            crop = np.ascontiguousarray(self.codes[y0:y1:step, x0:x1:step])
+            found, _ = cv2.findContours(crop, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+            path = self._paths[octave] = _path(list(found), x0, y0, 0.5 * 2**octave / step, step)
         return path
 
     def draw(self, painter: QPainter, visible: Rect | None = None) -> None:
@@ -131,12 +134,13 @@ def contour_path(crop: np.ndarray, x0: int, y0: int) -> QPainterPath:
     return _path(list(contours), x0, y0, 0.5)
 
 
-def _path(contours: list[np.ndarray], x0: int, y0: int, epsilon: float) -> QPainterPath:
+def _path(contours: list[np.ndarray], x0: int, y0: int, epsilon: float, step: int = 1) -> QPainterPath:
+    """Contours of a crop at ``(x0, y0)`` whose pixels stand for ``step`` x ``step`` image pixels."""
     path = QPainterPath()
     for c in contours:
         if len(c) > 8:
             c = cv2.approxPolyDP(c, epsilon, True)
-        pts = (c.reshape(-1, 2).astype(np.float64) + (x0 + 0.5, y0 + 0.5)).tolist()
+        pts = (c.reshape(-1, 2).astype(np.float64) * step + (x0 + 0.5 * step, y0 + 0.5 * step)).tolist()
         path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
         path.closeSubpath()
     return path

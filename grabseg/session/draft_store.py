@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from grabseg.project.codec import mask_bbox, pack_bits
 from grabseg.project.history import MaskDelta
 from grabseg.session.prompts import Draft, prompts_from_dict, prompts_to_dict
 
@@ -45,10 +46,14 @@ class DraftStore:
                 "prompts": prompts_to_dict(draft.box, draft.strokes)}
         arrays: dict[str, np.ndarray] = {"meta": np.array(json.dumps(meta))}
         if draft.mask is not None:
-            packed = MaskDelta.between(np.zeros_like(draft.mask), draft.mask)
-            arrays["shape"] = np.array(packed.shape, np.int64)
-            arrays["bbox"] = np.array(packed.bbox if packed.bbox is not None else (), np.int64)
-            arrays["bits"] = np.frombuffer(packed.bits, np.uint8)
+            bbox = mask_bbox(draft.mask)  # the delta from an empty mask, without building one
+            arrays["shape"] = np.array(draft.mask.shape, np.int64)
+            arrays["bbox"] = np.array(bbox if bbox is not None else (), np.int64)
+            if bbox is not None:
+                x0, y0, x1, y1 = bbox
+                arrays["bits"] = np.frombuffer(pack_bits(draft.mask[y0:y1, x0:x1]), np.uint8)
+            else:
+                arrays["bits"] = np.zeros(0, np.uint8)
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{int(image_id)}-", suffix=".tmp", dir=self.folder)
         try:

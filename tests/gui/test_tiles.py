@@ -135,3 +135,24 @@ def test_canvas_paints_no_seams_between_tiles(qtbot, monkeypatch):
     shown = _canvas_pixels(canvas, mask.shape)
     inside = cv2.erode(mask.view(np.uint8), np.ones((15, 15), np.uint8)).astype(bool)
     assert (shown[inside] == (0, 255, 0)).all()
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.5, 0.2, 0.05])
+def test_zoomed_out_outlines_stay_within_a_screen_pixel_of_the_mask(qapp, scale):
+    mask = np.zeros((1200, 1600), bool)
+    cv2.ellipse(mask.view(np.uint8), (700, 600), (500, 380), 20, 0, 360, 1, -1)
+    mask[100:104, 1300:1500] = True  # a thin bar: kept while it is a pixel wide on screen
+    layer = TiledLayer(GREEN, QColor(0, 255, 0))
+    layer.update(mask)
+    path = layer.contour_at(scale)
+    drawn = np.zeros(mask.shape, np.uint8)
+    for poly in path.toSubpathPolygons():
+        pts = np.array([[p.x(), p.y()] for p in poly]) - 0.5
+        cv2.fillPoly(drawn, [np.round(pts).astype(np.int32)], 1)
+    # every pixel where outline and mask disagree is within one screen pixel of the edge
+    edge = cv2.morphologyEx(mask.view(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    near = cv2.dilate(edge, np.ones((2 * int(np.ceil(1 / scale)) + 1,) * 2, np.uint8))
+    wrong = (drawn != mask.view(np.uint8))
+    assert wrong.any() or scale == 1.0
+    assert not (wrong & (near == 0)).any()
+    assert layer.contour_at(scale) is path  # cached until the next change
