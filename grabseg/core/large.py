@@ -9,8 +9,10 @@
    (``multilevel.CoarseLevel``; block unaries via a 6-bit colour LUT evaluated at the
    mean colour of each occupied bin).
 3. *Band*: the exact full-resolution energy on the pixels within ``k`` of the coarse
-   boundary (and around scribbles the blocks contradict), all other pixels fixed to their
-   block's label (``multilevel.FineGraph``).
+   boundary, of blocks that are uncertain or whose label is a region-level near-tie, and
+   around scribbles the blocks contradict, all other pixels fixed to their block's label
+   (``multilevel.FineGraph``); the band then grows where its cut reaches its edge
+   (``large_band.BandSelection``).
 
 A scribble update changes the unaries of its blocks and re-solves the warm coarse graph
 with ``reuse_trees``; then the fine labels are re-solved in a rectangle around what
@@ -30,7 +32,8 @@ import numpy.typing as npt
 
 from grabseg.core import gmm, links, sampling
 from grabseg.core.energy import prior_costs
-from grabseg.core.multilevel import BG, FG, CoarseLevel, FineGraph, Frame, band_of, block_sums, upsample
+from grabseg.core.large_band import BandSelection
+from grabseg.core.multilevel import BG, FG, CoarseLevel, FineGraph, Frame, block_sums
 from grabseg.core.large_strokes import StrokeUpdates
 from grabseg.core.params import GrabCutParams
 from grabseg.core.postprocess import keep_anchored
@@ -68,7 +71,7 @@ def block_size(params: GrabCutParams, window_pixels: int) -> int:
     return max(2, int(round(np.sqrt(window_pixels / max(params.large_coarse_nodes, 1)))))
 
 
-class LargeGrabCut(StrokeUpdates):
+class LargeGrabCut(BandSelection, StrokeUpdates):
     """Coarse-to-fine GrabCut state of one image (see the module docstring).
 
     Parameters
@@ -126,9 +129,9 @@ class LargeGrabCut(StrokeUpdates):
         t2 = time.perf_counter()
         self._global_band()
         self.base_models = self.models
-        self.stats = {"s": self.s, "k": self.k, "window_px": n, "blocks": self.coarse.graph.n_nodes,
-                      "rounds": rounds, "band_px": len(self.fine.nodes), "setup_s": t1 - t0,
-                      "coarse_s": t2 - t1, "band_s": time.perf_counter() - t2}
+        self.stats = {"s": self.s, "k": self.k, "window_px": n, "blocks": self.coarse.graph.n_nodes, "rounds": rounds,
+                      "band_px": len(self.fine.nodes), "grow_rounds": self.growth[0], "grown_px": self.growth[1],
+                      "setup_s": t1 - t0, "coarse_s": t2 - t1, "band_s": time.perf_counter() - t2}
         return self.mask()
 
     def _outside_sample(self, window: Box) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64]]:
@@ -221,75 +224,26 @@ class LargeGrabCut(StrokeUpdates):
         flow = self.coarse.solve()
         return flow + float(self._hist @ self._lut_bg) + float(np.minimum(unary, 0).sum())
 
-    def _uncertainty(self) -> npt.NDArray[np.float64]:
-        """Per block: data-term gain of flipping the pixels that prefer the other label, and an
-        estimate of the cut that carving them out costs (sign changes x mean edge weight)."""
-        f, s = self.frame, self.s
-        d = self._pixel_unary(None, f.hard).reshape(f.h, f.w)
-        unary = self.coarse.unary.reshape(self.coarse.nby, self.coarse.nbx)
-        neg = d < 0
-        changes = np.zeros(d.shape, np.float32)
-        changes[:, 1:] = neg[:, 1:] != neg[:, :-1]
-        changes[1:, :] += neg[1:, :] != neg[:-1, :]
-        np.maximum(d, 0, out=d)  # what flipping fg -> bg would save
-        to_bg = block_sums(d, s)
-        per_edge = self.coarse.outline.reshape(unary.shape) / (4 * s)
-        n = block_sums(changes, s)
-        cost = np.where(n > 0, np.minimum(n, 4 * s) * per_edge, 4 * s * per_edge)
-        gain = np.where(self.coarse.labels, to_bg, to_bg - unary)  # bg -> fg: sum max(-d, 0) = sum max(d, 0) - sum d
-        ratio = gain / np.maximum(cost, 1e-9)
-        self._unsure = ratio > self.params.uncertain_ratio
-        return ratio
-
-    def _capped_band(self, ratio: npt.NDArray[np.float64] | None):
-        """The global band, kept under ``params.band_max_px`` nodes (memory, time) by dropping
-        uncertain blocks, lowest gain / cost first (the boundary band itself is never cut)."""
-        f, cap = self.frame, self.params.band_max_px
-        band, up = self._band(0, f.h, 0, f.w)
-        if ratio is None:
-            return band, up
-        flagged = np.flatnonzero(self._unsure.ravel())
-        order = flagged[np.argsort(-ratio.ravel()[flagged], kind="stable")]
-        while band.sum() > cap and len(order):
-            order = order[:len(order) // 2]
-            self._unsure = np.zeros_like(self._unsure)
-            self._unsure.ravel()[order] = True
-            band, up = self._band(0, f.h, 0, f.w)
-        return band, up
-
     # ---- full-resolution band -------------------------------------------------------------
-    def _band(self, r0: int, r1: int, c0: int, c1: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint8]]:
-        """Band (nodes) and coarse labels of window rows r0:r1, cols c0:c1."""
-        h, w, k = self.frame.h, self.frame.w, self.k
-        e0, e1, g0, g1 = max(r0 - k, 0), min(r1 + k, h), max(c0 - k, 0), min(c1 + k, w)
-        up = upsample(self.coarse.labels, self.s, (h, w), rows=(e0, e1), cols=(g0, g1)).astype(np.uint8)
-        pad = ((int(e0 == 0), int(e1 == h)), (int(g0 == 0), int(g1 == w)))
-        up_p = np.pad(up, pad)
-        band = band_of(up_p, k)
-        if self._unsure is not None and self._unsure.any():
-            uu = np.pad(upsample(self._unsure, self.s, (h, w), rows=(e0, e1), cols=(g0, g1)).astype(np.uint8), pad)
-            band |= band_of(uu, k) | uu.astype(bool)
-        hard = np.pad(self.frame.hard.reshape(h, w)[e0:e1, g0:g1], pad)
-        contra = (((hard == FG) & (up_p == 0)) | ((hard == BG) & (up_p == 1))) & ~band
-        if contra.any():  # scribbles the blocks contradict, away from their boundary
-            band |= band_of(contra.astype(np.uint8), k) | contra
-        t, l = r0 - e0 + pad[0][0], c0 - g0 + pad[1][0]
-        return band[t:t + r1 - r0, l:l + c1 - c0], up[r0 - e0:r1 - e0, c0 - g0:c1 - g0]
-
     def _fine_graph(self, nodes: npt.NDArray[np.int64]) -> FineGraph:
         return FineGraph(self.frame, nodes, self.labels, self.models, lam=self.params.lam,
                          prior=self.prior, beta=self.beta, gamma=self.params.gamma)
 
     def _global_band(self) -> None:
-        f = self.frame
+        """Choose the band over the whole window (under the cap), cut it, grow it."""
         self._unsure = None
+        factors = self.params.uncertain_boundary
+        self._sensitive = self.coarse.sensitive(tuple(factors)) if factors else None
         ratio = self._uncertainty() if self.params.uncertain_ratio > 0 else None
         band, up = self._capped_band(ratio)
+        band = self._fill_holes(band)
         self.labels = up.ravel().copy()
         self.free = band.ravel()
         nodes = np.flatnonzero(self.free)
         self.fine = self._fine_graph(nodes)
         self.labels[nodes] = self.fine.solve()
+        self.decided = self.free.copy()
+        self.growth = self._grow(nodes)
 
     def exact_labels(self) -> npt.NDArray[np.bool_]:
         """The exact full-resolution min-cut of the current energy (same models, scribbles,

@@ -60,7 +60,8 @@ class StrokeUpdates:
             self._recut()
         else:
             path = self._stroke(flat, old_hard, new)
-        self.stats = {"path": path, "update_s": time.perf_counter() - t0, "fine_px": len(self.fine.nodes)}
+        self.stats = {"path": path, "update_s": time.perf_counter() - t0, "fine_px": len(self.fine.nodes),
+                      "grown_px": self.growth[1]}
         return self.mask()
 
     def reiterate(self, rounds: int) -> npt.NDArray[np.bool_]:
@@ -105,6 +106,9 @@ class StrokeUpdates:
         free = self.free.reshape(f.h, f.w)
         old = lab[r0:r1, c0:c1].copy()
         lab[r0:r1, c0:c1] = np.where(band, old, up)
+        self.decided.reshape(f.h, f.w)[r0:r1, c0:c1] = band
+        ny, nx = np.nonzero(band)
+        nodes = ((ny + r0) * f.w + nx + c0).astype(np.int64)
         if np.array_equal(free[r0:r1, c0:c1], band):  # the warm graph covers the band here
             ry, rx = np.nonzero(~band & (old != up))
             self.fine.update_fixed(self.labels, ((ry + r0) * f.w + rx + c0).astype(np.int64))
@@ -113,11 +117,11 @@ class StrokeUpdates:
             ok[ok] = self.fine.nodes[pos[ok]] == flat[ok]
             self.fine.update_tlinks(np.unique(pos[ok]))
             self.labels[self.fine.nodes] = self.fine.solve()
+            self.growth = self._grow(nodes)
             return "reuse"
-        ny, nx = np.nonzero(band)
-        nodes = ((ny + r0) * f.w + nx + c0).astype(np.int64)
         self.free[:] = False
         self.free[nodes] = True
         self.fine = self._fine_graph(nodes)
         self.labels[nodes] = self.fine.solve()
+        self.growth = self._grow(nodes)
         return "local"

@@ -180,6 +180,21 @@ class CoarseLevel:
         self.graph.set_tlinks(blocks, np.maximum(-d, 0.0),
                               np.maximum(d, 0.0) + (self.border if blocks is None else self.border[blocks]))
 
+    def sensitive(self, factors: tuple[float, ...]) -> npt.NDArray[np.bool_]:
+        """(nby, nbx) bool: blocks whose label changes when the boundary costs are scaled by any
+        of ``factors`` (cut with the unaries divided by it: the same minimiser), i.e. regions
+        decided by a near-tie between their data and their boundary. The graph is restored."""
+        base = self.labels.copy()
+        out = np.zeros(base.shape, bool)
+        for factor in factors:
+            d = self.unary / factor
+            self.graph.set_tlinks(None, np.maximum(-d, 0.0), np.maximum(d, 0.0) + self.border)
+            self.graph.solve()
+            out |= self.graph.foreground().reshape(base.shape) != base
+        self.set_unary(self.unary)
+        self.solve()
+        return out
+
     def solve(self) -> float:
         """Cut (reusing trees after the first); returns the flow and updates ``labels``."""
         flow = self.graph.solve()

@@ -84,7 +84,20 @@ class GrabCutParams:
         cut around them (0 disables).
     band_max_px : int
         Coarse-to-fine path: soft cap on the full-resolution band (about 360 bytes a node);
-        uncertain blocks are dropped, least uncertain first, to stay under it.
+        uncertain blocks (least uncertain first), then sensitive blocks (strongest data
+        first), are dropped to stay under it.
+    uncertain_boundary : tuple of float
+        Coarse-to-fine path: the coarse level is also cut with its boundary costs scaled by
+        each of these factors; blocks whose label changes join the band (region-level near
+        ties between data and boundary). Empty disables.
+    band_hole_blocks : int
+        Coarse-to-fine path: fixed areas that the band encloses and that are smaller than
+        this many blocks join the band (0 disables).
+    band_grow_rounds : int
+        Coarse-to-fine path: at most this many growth steps of the band where its cut
+        reaches the band's outer edge (each grows it by ``k`` there and re-solves; 0 disables).
+    band_grow_max_px : int
+        Coarse-to-fine path: growth stops before its cuts would exceed this many nodes in all.
     """
 
     gamma: float = GAMMA
@@ -108,6 +121,10 @@ class GrabCutParams:
     drift_fraction: float = 0.5
     uncertain_ratio: float = 0.05
     band_max_px: int = 1_000_000
+    uncertain_boundary: tuple[float, ...] = (1.6, 0.5)
+    band_grow_rounds: int = 30
+    band_hole_blocks: int = 64
+    band_grow_max_px: int = 500_000
     bg_ring: float = 0.15
     box_slack: float = 0.03
     kmeans_attempts: int = 1

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core_helpers import iou
-from grabseg.core import GrabCutParams, GrabCutSession, energy, large, links, sampling, segment
+from grabseg.core import GrabCutParams, GrabCutSession, energy, large, large_band, links, sampling, segment
 from grabseg.core.gmm import GaussianMixture
 from grabseg.core.multilevel import FineGraph, block_sums, upsample
 
@@ -106,6 +106,67 @@ def test_coarse_to_fine_matches_the_exact_cut_of_the_same_energy():
     exact = cut.exact_labels()
     assert iou(fast, exact) >= 0.99
     assert iou(fast, truth) > 0.97
+
+
+def needle_image() -> tuple[np.ndarray, tuple[int, int, int, int], tuple[GaussianMixture, GaussianMixture]]:
+    """A red disc with a 2-px red needle 300 px long on blue, its box and exact colour models."""
+    h, w = 480, 640
+    yy, xx = np.mgrid[:h, :w]
+    truth = (yy - 240) ** 2 + (xx - 220) ** 2 < 100 ** 2
+    truth[240:242, 220:520] = True
+    noise = np.random.default_rng(0).normal(0, 8, (h, w, 3))
+    image = np.clip(np.where(truth[..., None], (200, 60, 50), (40, 70, 170)) + noise, 0, 255).astype(np.uint8)
+
+    def model(mean):
+        return GaussianMixture(np.ones(1), np.array([mean], float), np.eye(3)[None] * 400.0)
+
+    return image, (100, 120, 560, 360), (model((200, 60, 50)), model((40, 70, 170)))
+
+
+def test_band_growth_follows_a_needle_the_coarse_level_misses():
+    image, box, models = needle_image()
+    masks = {}
+    for rounds in (0, GrabCutParams().band_grow_rounds):  # only growth can find it: other tests off
+        params = GrabCutParams(large_threshold=0, large_coarse_nodes=1500, postprocess=False, uncertain_ratio=0,
+                               uncertain_boundary=(), band_hole_blocks=0, band_grow_rounds=rounds)
+        cut = large.LargeGrabCut(image, params, np.random.default_rng(0))
+        masks[rounds] = cut.start(box, None, None, 1, models=models)
+        assert cut.stats["s"] >= 8  # blocks four times wider than the needle
+    exact = cut.exact_labels()
+    assert exact[240:242, 220:520].all()  # the exact cut keeps the needle
+    assert not masks[0][240:242, 400:520].any()  # the coarse level and a fixed band lose it
+    assert cut.stats["grow_rounds"] > 5 and np.array_equal(masks[rounds], exact)
+
+
+def test_coarse_sensitivity_known_answers():
+    image, truth, box = blob_image(200, 260, seed=3)
+    cut = large.LargeGrabCut(image, GrabCutParams(large_threshold=0, large_coarse_nodes=2000), np.random.default_rng(0))
+    cut.start(box, None, None, 2)
+    c = cut.coarse
+    labels = c.labels.copy()
+    assert not c.sensitive((1.0,)).any()  # the same energy: nothing flips
+    free_boundary = (c.unary < -c.border).reshape(labels.shape)  # boundary costs -> 0: unaries alone
+    assert np.array_equal(c.sensitive((1e-9,)), free_boundary != labels)
+    assert np.array_equal(c.sensitive((1e9,)), labels)  # boundary dominates: all background (the ring)
+    assert np.array_equal(c.labels, labels)  # the warm graph is restored
+
+
+def test_edge_crossings_and_hole_filling_known_answers():
+    labels = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0]], np.uint8).ravel()
+    decided = np.array([[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 0, 0]], bool).ravel()
+    got = large_band.edge_crossings(labels, decided, np.flatnonzero(decided), labels[decided], (3, 4))
+    # undecided pixels next to a decided one of another label: (0, 2) by (0, 1); (1, 2) by (2, 1), a
+    # diagonal; (2, 2) by (1, 1); not (1, 3) or (0, 3) (no decided neighbour)
+    assert got.tolist() == [2, 6, 10]
+    image, truth, box = blob_image(200, 260, seed=3)
+    cut = large.LargeGrabCut(image, GrabCutParams(large_threshold=0, large_coarse_nodes=2000), np.random.default_rng(0))
+    cut.start(box, None, None, 1)
+    band = np.ones((40, 50), bool)
+    band[10:13, 10:13] = False  # small enclosed hole: filled
+    band[20:40, 20:40] = False  # large hole: kept
+    band[0:2, 45:50] = False  # touches the window edge: kept
+    filled = cut._fill_holes(band)
+    assert filled[10:13, 10:13].all() and not filled[20:40, 20:40].any() and not filled[0:2, 45:50].any()
 
 
 def _fg_band_pixel(cut: large.LargeGrabCut) -> int:
@@ -253,7 +314,8 @@ def test_band_cap_drops_uncertain_blocks_but_keeps_the_boundary_band():
         cut.start(box, None, None, 3)
         free[cap] = cut.free.copy()
     boundary = cut._band(0, cut.frame.h, 0, cut.frame.w)[0].ravel()
-    assert cut._unsure is not None and not cut._unsure.any()  # all dropped under a zero cap
+    assert cut._unsure is not None and not cut._unsure.any()  # all dropped under a zero cap,
+    assert cut._sensitive is not None and not cut._sensitive.any()  # the sensitive blocks too
     assert free[10**9].sum() > free[0].sum() and np.array_equal(free[0], boundary)
     assert np.all(free[10**9] >= free[0])  # same models (seeded): the capped band is a subset
 
