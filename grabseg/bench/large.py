@@ -216,9 +216,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     params = {k: getattr(GrabCutParams(), k) for k in ("large_threshold", "large_coarse_nodes", "band_radius",
                                                        "large_samples", "drift_fraction", "uncertain_ratio",
                                                        "uncertain_boundary", "band_max_px", "band_hole_blocks",
-                                                       "band_grow_rounds", "band_grow_max_px")}
+                                                       "band_grow_rounds", "band_grow_max_px", "band_dense_ratio")}
     return {"machine": machine_info(), "settings": {**vars(args), "params": params},
             "summary": summarise(rows), "native_size": native, "rows": rows}
+
+
+def _dense(stats: dict) -> str:
+    """' (+N dense)' when the dense pass cut N pixels (``band_dense_ratio``)."""
+    return f" (+{stats['dense_px']} dense)" if stats.get("dense_px") else ""
 
 
 def _v(value: Any, fmt: str = "{}") -> str:
@@ -260,7 +265,7 @@ def render(result: dict[str, Any]) -> str:
         oc = (f"{o['init_s']}, {o['iteration_s']}, {o['peak_rss_mb']}, {_v(o['iou_gt_1_iteration'])}" if "init_s" in o
               else o.get("error", ""))
         lines.append(f"| {r['name']} | {r['size'][0] * r['size'][1] / 1e6:.1f} | {_v(st.get('window_px'), '{:.2e}')} "
-                     f"| {_v(st.get('s'))} | {_v(st.get('band_px'))} | {f['box_s']} "
+                     f"| {_v(st.get('s'))} | {_v(st.get('band_px'))}{_dense(st)} | {f['box_s']} "
                      f"| {_v(round(1000 * float(np.median(strokes))) if strokes else None)} | {f['peak_rss_mb']} "
                      f"| {_v(f['iou_gt'])} | {ex} | {pi} | {oc} |")
     nat = result.get("native_size")

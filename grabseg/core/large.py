@@ -12,7 +12,8 @@
    boundary, of blocks that are uncertain or whose label is a region-level near-tie, and
    around scribbles the blocks contradict, all other pixels fixed to their block's label
    (``multilevel.FineGraph``); the band then grows where its cut reaches its edge
-   (``large_band.BandSelection``).
+   (``large_band.BandSelection``). A band at its cap adds a dense pass first: the exact
+   energy on the band and the more uncertain blocks, uncapped, in strips.
 
 A scribble update changes the unaries of its blocks and re-solves the warm coarse graph
 with ``reuse_trees``; then the fine labels are re-solved in a rectangle around what
@@ -130,7 +131,8 @@ class LargeGrabCut(BandSelection, StrokeUpdates):
         self._global_band()
         self.base_models = self.models
         self.stats = {"s": self.s, "k": self.k, "window_px": n, "blocks": self.coarse.graph.n_nodes, "rounds": rounds,
-                      "band_px": len(self.fine.nodes), "grow_rounds": self.growth[0], "grown_px": self.growth[1],
+                      "band_px": len(self.fine.nodes), "capped": self.capped, "dense_px": self.dense_px,
+                      "grow_rounds": self.growth[0], "grown_px": self.growth[1],
                       "setup_s": t1 - t0, "coarse_s": t2 - t1, "band_s": time.perf_counter() - t2}
         return self.mask()
 
@@ -234,15 +236,19 @@ class LargeGrabCut(BandSelection, StrokeUpdates):
         self._unsure = None
         factors = self.params.uncertain_boundary
         self._sensitive = self.coarse.sensitive(tuple(factors)) if factors else None
-        ratio = self._uncertainty() if self.params.uncertain_ratio > 0 else None
+        p = self.params
+        ratio = self._uncertainty() if p.uncertain_ratio > 0 or p.band_dense_ratio > 0 else None
         band, up = self._capped_band(ratio)
         band = self._fill_holes(band)
         self.labels = up.ravel().copy()
         self.free = band.ravel()
-        nodes = np.flatnonzero(self.free)
-        self.fine = self._fine_graph(nodes)
-        self.labels[nodes] = self.fine.solve()
         self.decided = self.free.copy()
+        dense = ratio is not None and p.band_dense_ratio > 0 and self.capped
+        self.dense_px = self._dense_pass(ratio) if dense else 0
+        nodes = np.flatnonzero(self.free)
+        self.fine = self._fine_graph(nodes)  # the warm graph of strokes
+        if not self.dense_px:  # else the strips have cut the band already; a stroke solves it
+            self.labels[nodes] = self.fine.solve()
         self.growth = self._grow(nodes)
 
     def exact_labels(self) -> npt.NDArray[np.bool_]:

@@ -14,7 +14,12 @@ the cut wants to move a whole region next to it. The band grows there by ``k`` a
 full-resolution energy is re-solved on the new pixels and the band pixels within ``k`` of
 them, everything else held at its current label. Each such step is an exact min-cut of a
 sub-problem, so the energy never rises; it stops when no band edge is crossed or at
-``band_grow_rounds`` / ``band_grow_max_px``. See docs/large-images.md.
+``band_grow_rounds`` / ``band_grow_max_px``.
+
+**Dense pass**: when the band reached its cap (a window full of thin structure), the
+band and every block more uncertain than ``band_dense_ratio`` are first cut at full
+resolution, uncapped, in row strips of at most ``band_max_px`` nodes and then across
+their seams (:meth:`BandSelection._dense_pass`). See docs/large-images.md.
 """
 
 from __future__ import annotations
@@ -91,7 +96,8 @@ class BandSelection:
         cost = np.where(n > 0, np.minimum(n, 4 * s) * per_edge, 4 * s * per_edge)
         gain = np.where(self.coarse.labels, to_bg, to_bg - unary)  # bg -> fg: sum max(-d, 0) = sum max(d, 0) - sum d
         ratio = gain / np.maximum(cost, 1e-9)
-        self._unsure = ratio > self.params.uncertain_ratio
+        eta = self.params.uncertain_ratio
+        self._unsure = ratio > eta if eta > 0 else None
         return ratio
 
     def _capped_band(self, ratio: npt.NDArray[np.float64] | None):
@@ -104,7 +110,9 @@ class BandSelection:
         c = self.coarse
         strength = None if self._sensitive is None else np.abs(c.unary) / np.maximum(c.outline, 1e-9)
         sensitive = _ranked(self._sensitive, strength)
+        self.capped = False
         while band.sum() > cap and (len(unsure) or len(sensitive)):
+            self.capped = True
             if len(unsure):
                 unsure = unsure[:len(unsure) // 2]
                 self._unsure = _mask(unsure, self._unsure.shape)
@@ -150,6 +158,33 @@ class BandSelection:
         if not small.any() or band.sum() + area[small].sum() > self.params.band_max_px:
             return band
         return band | small[cc]
+
+    def _dense_pass(self, ratio: npt.NDArray[np.float64]) -> int:
+        """Cut the full-resolution energy on the *dense* blocks (uncertainty ratio above
+        ``band_dense_ratio``, dilated by ``k``) and the band, uncapped, in row strips of at most
+        ``band_max_px`` nodes, each with every other pixel held at its current label (exact
+        sub-problems, so the energy never rises). Marks them decided; returns the pixels cut."""
+        f, k, cap = self.frame, self.k, max(self.params.band_max_px, 1)
+        dense = upsample((ratio > self.params.band_dense_ratio).astype(np.uint8), self.s, (f.h, f.w))
+        region = cv2.dilate(dense, np.ones((2 * k + 1, 2 * k + 1), np.uint8)).view(bool)
+        del dense
+        region |= self.free.reshape(f.h, f.w)
+        self.decided |= region.ravel()
+        cum = np.cumsum(np.count_nonzero(region, axis=1))
+        strips, start = [], 0
+        while start < f.h:
+            base = int(cum[start - 1]) if start else 0
+            end = max(int(np.searchsorted(cum, base + cap, side="right")), start + 1)
+            strips.append((start, end))
+            start = end
+        m = max(1, min(8 * k, cap // (2 * f.w)))  # then across each seam (at most the cap), where
+        # a strip saw its neighbour at the block labels
+        seams = [(max(e - m, 0), min(e + m, f.h)) for _, e in strips[:-1]]
+        for r0, r1 in strips + seams:
+            nodes = np.flatnonzero(region[r0:r1]) + r0 * f.w
+            if len(nodes):
+                self.labels[nodes] = self._fine_graph(nodes).solve()
+        return int(cum[-1])
 
     # ---- growth -------------------------------------------------------------------------------
     def _grow(self, nodes: npt.NDArray[np.int64]) -> tuple[int, int]:

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grabseg.core import sampling
-from grabseg.core.multilevel import FG
+from grabseg.core.multilevel import FG, upsample
 
 
 class StrokeUpdates:
@@ -105,12 +105,13 @@ class StrokeUpdates:
         lab = self.labels.reshape(f.h, f.w)
         free = self.free.reshape(f.h, f.w)
         old = lab[r0:r1, c0:c1].copy()
-        lab[r0:r1, c0:c1] = np.where(band, old, up)
-        self.decided.reshape(f.h, f.w)[r0:r1, c0:c1] = band
+        keep = band | self._kept(flipped, (r0, r1, c0, c1)) if self.dense_px else band
+        lab[r0:r1, c0:c1] = np.where(keep, old, up)
+        self.decided.reshape(f.h, f.w)[r0:r1, c0:c1] = keep
         ny, nx = np.nonzero(band)
         nodes = ((ny + r0) * f.w + nx + c0).astype(np.int64)
         if np.array_equal(free[r0:r1, c0:c1], band):  # the warm graph covers the band here
-            ry, rx = np.nonzero(~band & (old != up))
+            ry, rx = np.nonzero(~keep & (old != up))
             self.fine.update_fixed(self.labels, ((ry + r0) * f.w + rx + c0).astype(np.int64))
             pos = np.searchsorted(self.fine.nodes, flat)
             ok = pos < len(self.fine.nodes)
@@ -125,3 +126,13 @@ class StrokeUpdates:
         self.labels[nodes] = self.fine.solve()
         self.growth = self._grow(nodes)
         return "local"
+
+    def _kept(self, flipped: npt.NDArray[np.int64], rect: tuple[int, int, int, int]) -> npt.NDArray[np.bool_]:
+        """Pixels of ``rect`` (r0, r1, c0, c1) whose label the dense pass chose and that keep it
+        off the band: decided, unscribbled, and in a block the stroke did not flip."""
+        f, (r0, r1, c0, c1) = self.frame, rect
+        moved = np.zeros(self.coarse.labels.shape, np.uint8)
+        moved.ravel()[flipped] = 1
+        moved = upsample(moved, self.s, (f.h, f.w), rows=(r0, r1), cols=(c0, c1)).view(bool)
+        hard = f.hard.reshape(f.h, f.w)[r0:r1, c0:c1]
+        return self.decided.reshape(f.h, f.w)[r0:r1, c0:c1] & ~moved & (hard == 0)

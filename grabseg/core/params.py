@@ -98,6 +98,11 @@ class GrabCutParams:
         reaches the band's outer edge (each grows it by ``k`` there and re-solves; 0 disables).
     band_grow_max_px : int
         Coarse-to-fine path: growth stops before its cuts would exceed this many nodes in all.
+    band_dense_ratio : float
+        Coarse-to-fine path: when the band reached ``band_max_px`` (thin-structure-dense
+        windows), the full-resolution energy is first cut on the band and on every block whose
+        uncertainty (the ``uncertain_ratio`` test) exceeds this value, uncapped, in row strips
+        of at most ``band_max_px`` nodes and then across their seams (slower; 0 disables).
     """
 
     gamma: float = GAMMA
@@ -125,6 +130,7 @@ class GrabCutParams:
     band_grow_rounds: int = 30
     band_hole_blocks: int = 64
     band_grow_max_px: int = 500_000
+    band_dense_ratio: float = 0.01
     bg_ring: float = 0.15
     box_slack: float = 0.03
     kmeans_attempts: int = 1

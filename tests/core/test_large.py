@@ -108,36 +108,6 @@ def test_coarse_to_fine_matches_the_exact_cut_of_the_same_energy():
     assert iou(fast, truth) > 0.97
 
 
-def needle_image() -> tuple[np.ndarray, tuple[int, int, int, int], tuple[GaussianMixture, GaussianMixture]]:
-    """A red disc with a 2-px red needle 300 px long on blue, its box and exact colour models."""
-    h, w = 480, 640
-    yy, xx = np.mgrid[:h, :w]
-    truth = (yy - 240) ** 2 + (xx - 220) ** 2 < 100 ** 2
-    truth[240:242, 220:520] = True
-    noise = np.random.default_rng(0).normal(0, 8, (h, w, 3))
-    image = np.clip(np.where(truth[..., None], (200, 60, 50), (40, 70, 170)) + noise, 0, 255).astype(np.uint8)
-
-    def model(mean):
-        return GaussianMixture(np.ones(1), np.array([mean], float), np.eye(3)[None] * 400.0)
-
-    return image, (100, 120, 560, 360), (model((200, 60, 50)), model((40, 70, 170)))
-
-
-def test_band_growth_follows_a_needle_the_coarse_level_misses():
-    image, box, models = needle_image()
-    masks = {}
-    for rounds in (0, GrabCutParams().band_grow_rounds):  # only growth can find it: other tests off
-        params = GrabCutParams(large_threshold=0, large_coarse_nodes=1500, postprocess=False, uncertain_ratio=0,
-                               uncertain_boundary=(), band_hole_blocks=0, band_grow_rounds=rounds)
-        cut = large.LargeGrabCut(image, params, np.random.default_rng(0))
-        masks[rounds] = cut.start(box, None, None, 1, models=models)
-        assert cut.stats["s"] >= 8  # blocks four times wider than the needle
-    exact = cut.exact_labels()
-    assert exact[240:242, 220:520].all()  # the exact cut keeps the needle
-    assert not masks[0][240:242, 400:520].any()  # the coarse level and a fixed band lose it
-    assert cut.stats["grow_rounds"] > 5 and np.array_equal(masks[rounds], exact)
-
-
 def test_coarse_sensitivity_known_answers():
     image, truth, box = blob_image(200, 260, seed=3)
     cut = large.LargeGrabCut(image, GrabCutParams(large_threshold=0, large_coarse_nodes=2000), np.random.default_rng(0))
