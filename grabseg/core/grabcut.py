@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grabseg.core import _validation as v
-from grabseg.core import large
+from grabseg.core import collapse, large
 from grabseg.core.coarse import coarse_start
 from grabseg.core.gmm import from_opencv
 from grabseg.core.opencv_engine import OpenCVGrabCut
@@ -153,9 +153,18 @@ def segment(
     p = params if params is not None else GrabCutParams()
     if exact is not None:
         p = replace(p, exact=bool(exact))
-    if large.dispatch(p, shape, box_t, scr):
-        return large.LargeGrabCut(img, p, gen).start(box_t, scr, pri, iterations)
-    return run_native(GrabCutSolver(img, p, gen), box_t, scr, pri, iterations)
+    def run(prior: npt.NDArray[np.floating] | None) -> npt.NDArray[np.bool_]:
+        if large.dispatch(p, shape, box_t, scr):
+            return large.LargeGrabCut(img, p, gen).start(box_t, scr, prior, iterations)
+        return run_native(GrabCutSolver(img, p, gen), box_t, scr, prior, iterations)
+
+    mask = run(pri)
+    if box_t is not None and collapse.applies(p.collapse_fill, box_t, scr, pri, mask):
+        centre = collapse.centre_prior(shape, box_t)
+        retry = run(centre)
+        if collapse.better_retry(mask, retry, centre, box_t):
+            return retry
+    return mask
 
 
 def cut_with_models(

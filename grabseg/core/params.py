@@ -98,6 +98,10 @@ class GrabCutParams:
         reaches the band's outer edge (each grows it by ``k`` there and re-solves; 0 disables).
     band_grow_max_px : int
         Coarse-to-fine path: growth stops before its cuts would exceed this many nodes in all.
+    collapse_fill : float
+        Collapse guard (``grabseg.core.collapse``): a box-only cut whose extent covers less
+        than this fraction of the box's width or height is retried once with a weak centre
+        prior (0 disables).
     band_dense_ratio : float
         Coarse-to-fine path: when the band reached ``band_max_px`` (thin-structure-dense
         windows), the full-resolution energy is first cut on the band and on every block whose
@@ -113,6 +117,7 @@ class GrabCutParams:
     bg_samples: int = 20000
     kmeans_samples: int = 10000
     prior_weight: float = 1.0
+    collapse_fill: float = 0.3
     postprocess: bool = True
     min_island: float = 1.0
     coarse_nodes: int = 20000

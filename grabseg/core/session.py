@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grabseg.core import _validation as v
-from grabseg.core import large
+from grabseg.core import collapse, large
 from grabseg.core.grabcut import finish, make_trimap, run_native
 from grabseg.core.opencv_engine import OpenCVGrabCut
 from grabseg.core.params import GrabCutParams
@@ -96,14 +96,26 @@ class GrabCutSession:
             self._cv = OpenCVGrabCut(self.image, self.rng)
             self.mask = self._cv.start(self.box, None, self.prior, self.iterations)
             return self.mask.copy()
+        self._start_native()
+        if collapse.applies(self.params.collapse_fill, self.box, None, self.prior, self.mask):
+            first = (self.mask, self._solver, self._large, self._base)
+            centre = collapse.centre_prior(shape, self.box)
+            self.prior = centre
+            self._start_native()
+            if not collapse.better_retry(first[0], self.mask, centre, self.box):
+                self.mask, self._solver, self._large, self._base = first
+                self.prior = None
+        return self.mask.copy()
+
+    def _start_native(self) -> None:
+        """A fresh native cut of ``self.box`` with ``self.prior`` (large path if it applies)."""
         self._large = self._solver = None
-        if large.dispatch(self.params, shape, self.box, None):
+        if large.dispatch(self.params, self.image.shape[:2], self.box, None):
             self.mask = self._start_large(self.box, None)
-            return self.mask.copy()
+            return
         self._solver = self._new_solver()
         self.mask = run_native(self._solver, self.box, None, self.prior, self.iterations)
         self._base = (self._solver.fg_model, self._solver.bg_model)
-        return self.mask.copy()
 
     def _start_large(self, box: tuple[int, int, int, int] | None,
                      scribbles: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.bool_]:
