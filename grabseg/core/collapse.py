@@ -12,6 +12,8 @@ empty rather than turning into a made-up blob).
 
 from __future__ import annotations
 
+from typing import Callable
+
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -58,3 +60,16 @@ def applies(fill_limit: float, box: Box | None, scribbles: npt.NDArray[np.uint8]
     if scribbles is not None and scribbles.any():
         return False
     return box_fill(mask, box) < fill_limit
+
+
+def guard(mask: npt.NDArray[np.bool_], box: Box | None, fill_limit: float,
+          scribbles: npt.NDArray[np.uint8] | None, prior: npt.NDArray[np.floating] | None,
+          run: Callable[[npt.NDArray[np.float32]], npt.NDArray[np.bool_]],
+          ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32] | None]:
+    """``(mask, None)``, or ``(retry, centre prior)`` when ``mask`` collapsed and
+    ``run(prior) -> mask`` with the centre prior does better."""
+    if box is None or not applies(fill_limit, box, scribbles, prior, mask):
+        return mask, None
+    centre = centre_prior(mask.shape, box)
+    retry = run(centre)
+    return (retry, centre) if better_retry(mask, retry, centre, box) else (mask, None)

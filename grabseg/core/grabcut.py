@@ -158,13 +158,7 @@ def segment(
             return large.LargeGrabCut(img, p, gen).start(box_t, scr, prior, iterations)
         return run_native(GrabCutSolver(img, p, gen), box_t, scr, prior, iterations)
 
-    mask = run(pri)
-    if box_t is not None and collapse.applies(p.collapse_fill, box_t, scr, pri, mask):
-        centre = collapse.centre_prior(shape, box_t)
-        retry = run(centre)
-        if collapse.better_retry(mask, retry, centre, box_t):
-            return retry
-    return mask
+    return collapse.guard(run(pri), box_t, p.collapse_fill, scr, pri, run)[0]
 
 
 def cut_with_models(

@@ -97,14 +97,17 @@ class GrabCutSession:
             self.mask = self._cv.start(self.box, None, self.prior, self.iterations)
             return self.mask.copy()
         self._start_native()
-        if collapse.applies(self.params.collapse_fill, self.box, None, self.prior, self.mask):
-            first = (self.mask, self._solver, self._large, self._base)
-            centre = collapse.centre_prior(shape, self.box)
+        first, given = (self.mask, self._solver, self._large, self._base), self.prior
+
+        def retry(centre: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
             self.prior = centre
             self._start_native()
-            if not collapse.better_retry(first[0], self.mask, centre, self.box):
-                self.mask, self._solver, self._large, self._base = first
-                self.prior = None
+            return self.mask
+
+        _, used = collapse.guard(self.mask, self.box, self.params.collapse_fill, None, self.prior, retry)
+        if used is None:  # no retry, or it was worse: back to the first cut
+            self.mask, self._solver, self._large, self._base = first
+            self.prior = given
         return self.mask.copy()
 
     def _start_native(self) -> None:
